@@ -1,0 +1,214 @@
+// Internal state of identity::Resolver, shared by resolver.cc, explain.cc and snapshot.cc.
+// Not part of the public API: layouts change without notice.
+//
+// Memory layout (why it is shaped like this): the resolver must hold tens of millions of accounts
+// in well under 100 bytes per identifier. Strings live in two arenas addressed by offset; the hash
+// indexes store 4-byte element numbers and hash the arena content through a transparent hasher,
+// so no string is stored twice; each account's identifier edges sit in one shared pool.
+#ifndef ONEID_IDENTITY_DETAIL_RESOLVER_STATE_H_
+#define ONEID_IDENTITY_DETAIL_RESOLVER_STATE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/hash/hash.h"
+#include "absl/status/statusor.h"
+#include "oneid/identity/batch_report.h"
+#include "oneid/identity/identifier_type.h"
+#include "oneid/identity/merge_log.h"
+#include "oneid/identity/normalizer.h"
+#include "oneid/identity/union_find.h"
+#include "oneid/identity/value_hasher.h"
+#include "oneid/internal/strings.h"
+
+namespace oneid {
+inline namespace v0 {
+namespace identity {
+namespace detail {
+
+inline constexpr uint32_t kNone = 0xFFFFFFFFu;
+
+// Append-only byte arena of strings addressed by (offset, length).
+struct StringArena {
+  std::string bytes;
+  std::vector<uint64_t> offset;
+  std::vector<uint32_t> length;
+
+  uint32_t Add(std::string_view s) {
+    offset.push_back(bytes.size());
+    length.push_back(static_cast<uint32_t>(s.size()));
+    bytes.append(s);
+    return static_cast<uint32_t>(offset.size() - 1);
+  }
+  std::string_view Get(uint32_t i) const { return std::string_view(bytes).substr(offset[i], length[i]); }
+  // Overwrites a string's bytes so that an erased value leaves no trace in memory or snapshots.
+  void Wipe(uint32_t i) {
+    std::fill(bytes.begin() + static_cast<std::ptrdiff_t>(offset[i]),
+              bytes.begin() + static_cast<std::ptrdiff_t>(offset[i] + length[i]), '\0');
+    length[i] = 0;
+  }
+  size_t size() const { return offset.size(); }
+};
+
+enum ValueFlags : uint8_t {
+  kValueJunk = 1,    // held by too many accounts: links nothing
+  kValueErased = 2,  // erased: no account holds it, its text is wiped
+};
+
+// Snapshots write these structs as raw bytes, so every byte is a named, initialised field:
+// padding would leak stale memory into files.
+struct ValueInfo {
+  uint32_t anchor = kNone;      // an account whose person this value is attached to
+  uint32_t account_count = 0;   // distinct live accounts holding it
+  uint32_t scope = 0;           // scope index for scoped tokens (0 otherwise)
+  uint8_t type = 0;
+  uint8_t flags = 0;
+  uint8_t reserved[2] = {0, 0};
+};
+static_assert(sizeof(ValueInfo) == 16);
+
+enum AccountFlags : uint8_t { kAccountErased = 1 };
+
+struct LogEntry {
+  LogEntry() = default;
+  LogEntry(LogEventKind k, uint64_t b, OneId s, OneId a, uint32_t v, uint32_t acc, uint8_t c)
+      : batch(b), survivor(s), absorbed(a), value(v), account(acc), kind(k), cause(c) {}
+  uint64_t batch = 0;
+  OneId survivor = 0;
+  OneId absorbed = 0;
+  uint32_t value = 0;    // kNone for splits
+  uint32_t account = 0;  // kNone for splits
+  LogEventKind kind = LogEventKind::kMerge;
+  uint8_t cause = 0;     // index into kCauses
+  uint8_t reserved[6] = {0, 0, 0, 0, 0, 0};
+};
+static_assert(sizeof(LogEntry) == 40);
+
+inline constexpr const char* kCauses[] = {"", "erase account", "erase value", "junk value"};
+enum Cause : uint8_t { kCauseNone = 0, kCauseEraseAccount = 1, kCauseEraseValue = 2, kCauseJunk = 3 };
+
+struct ResolverState;
+
+struct AccountIdHash {
+  using is_transparent = void;
+  const ResolverState* state;
+  size_t operator()(std::string_view id) const { return internal::StringHash{}(id); }
+  size_t operator()(uint32_t account) const;
+};
+struct AccountIdEq {
+  using is_transparent = void;
+  const ResolverState* state;
+  bool operator()(uint32_t a, uint32_t b) const { return a == b; }
+  bool operator()(uint32_t a, std::string_view b) const;
+  bool operator()(std::string_view a, uint32_t b) const { return (*this)(b, a); }
+};
+struct ValueKeyHash {
+  using is_transparent = void;
+  const ResolverState* state;
+  size_t operator()(const ValueKey& key) const { return static_cast<size_t>(key.low ^ (key.high >> 7)); }
+  size_t operator()(uint32_t value) const;
+};
+struct ValueKeyEq {
+  using is_transparent = void;
+  const ResolverState* state;
+  bool operator()(uint32_t a, uint32_t b) const { return a == b; }
+  bool operator()(uint32_t a, const ValueKey& b) const;
+  bool operator()(const ValueKey& a, uint32_t b) const { return (*this)(b, a); }
+};
+struct KeyHash {
+  size_t operator()(const ValueKey& key) const { return static_cast<size_t>(key.low ^ (key.high >> 7)); }
+};
+
+using ConstrainedSet = absl::InlinedVector<uint32_t, 2>;
+
+struct ResolverState {
+  explicit ResolverState(IdentityConfig cfg, Normalizer norm)
+      : config(std::move(cfg)),
+        normalizer(std::move(norm)),
+        account_index(0, AccountIdHash{this}, AccountIdEq{this}),
+        value_index(0, ValueKeyHash{this}, ValueKeyEq{this}) {}
+  ResolverState(const ResolverState&) = delete;
+  ResolverState& operator=(const ResolverState&) = delete;
+
+  IdentityConfig config;
+  Normalizer normalizer;
+  std::optional<SaltedHasher> hasher;        // present when the config has a salt
+  internal::StringMap<uint8_t> type_by_name;
+  std::vector<int32_t> type_rank;            // order of types by priority (0 = first)
+  absl::flat_hash_set<ValueKey, KeyHash> blocklist;   // keys of blocklisted values (type-seeded)
+
+  // Accounts.
+  StringArena account_ids;
+  absl::flat_hash_set<uint32_t, AccountIdHash, AccountIdEq> account_index;
+  std::vector<uint16_t> account_source;      // index into `sources`
+  std::vector<uint8_t> account_flags;
+  std::vector<OneId> first_oneid;            // the OneID the account was first given
+  std::vector<OneId> oneid_at_root;          // a person's OneID, valid at union-find roots
+  std::vector<std::string> sources{""};
+  internal::StringMap<uint16_t> source_index{{"", 0}};
+
+  // Edges: account -> identifier values, in one pool. An account's edges are contiguous; when an
+  // account gains values in a later batch its edges move to the end of the pool.
+  std::vector<uint32_t> edge_pool;
+  std::vector<uint64_t> edge_begin;
+  std::vector<uint16_t> edge_count;
+  std::vector<uint16_t> edge_capacity;
+
+  // Values.
+  std::vector<ValueKey> value_keys;
+  std::vector<ValueInfo> values;
+  absl::flat_hash_set<uint32_t, ValueKeyHash, ValueKeyEq> value_index;
+  StringArena value_text;                    // normalised text, or hash hex in hashing mode
+  std::vector<std::string> scopes{""};
+  internal::StringMap<uint32_t> scope_index{{"", 0}};
+
+  // Persons.
+  UnionFind<uint32_t> persons;
+  absl::flat_hash_map<uint32_t, ConstrainedSet> constrained;  // root -> values of guarded types
+  absl::flat_hash_map<OneId, OneId> alias;                    // absorbed -> survivor
+  absl::flat_hash_map<OneId, uint32_t> oneid_home;            // live OneID -> one of its accounts
+  OneId next_oneid = 1;
+  uint64_t batch = 0;
+  std::vector<LogEntry> log;
+  absl::flat_hash_set<ValueKey, KeyHash> tombstones;  // salted hashes of erased accounts/values
+
+  // --- helpers (resolver.cc) ---
+  std::string_view AccountId(uint32_t a) const { return account_ids.Get(a); }
+  bool AccountErased(uint32_t a) const { return account_flags[a] & kAccountErased; }
+  const uint32_t* EdgesBegin(uint32_t a) const { return edge_pool.data() + edge_begin[a]; }
+  uint32_t RootOf(uint32_t a) const;             // no path compression: safe for const readers
+  OneId PersonOneId(uint32_t a) const { return oneid_at_root[RootOf(a)]; }
+  OneId ResolveAlias(OneId id) const;
+  std::string ValueDisplay(uint32_t v) const;
+  bool IsGuarded(uint8_t type) const { return config.types[type].max_per_person != kUnlimited; }
+};
+
+// Builds an empty state for a validated configuration (resolver.cc).
+absl::StatusOr<std::unique_ptr<ResolverState>> MakeState(IdentityConfig config);
+
+inline size_t AccountIdHash::operator()(uint32_t account) const {
+  return internal::StringHash{}(state->AccountId(account));
+}
+inline bool AccountIdEq::operator()(uint32_t a, std::string_view b) const {
+  return state->AccountId(a) == b;
+}
+inline size_t ValueKeyHash::operator()(uint32_t value) const {
+  return (*this)(state->value_keys[value]);
+}
+inline bool ValueKeyEq::operator()(uint32_t a, const ValueKey& b) const {
+  return state->value_keys[a] == b;
+}
+
+}  // namespace detail
+}  // namespace identity
+}  // namespace v0
+}  // namespace oneid
+
+#endif  // ONEID_IDENTITY_DETAIL_RESOLVER_STATE_H_

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test, C++ (ctest) and Python (pytest).
+#   scripts/test.sh              RelWithDebInfo build in build/test, then pip install . and pytest
+#   scripts/test.sh --sanitize   Debug build with AddressSanitizer + UndefinedBehaviorSanitizer in
+#                                build/asan (C++ tests only: the Python interpreter is not built
+#                                with ASan, so the extension is tested in the normal mode)
+# Installs its own dependencies first (scripts/setup.sh) and is safe to run repeatedly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=normal
+case "${1:-}" in
+  "") ;;
+  --sanitize) mode=sanitize ;;
+  *) echo "usage: scripts/test.sh [--sanitize]" >&2; exit 2 ;;
+esac
+
+bash scripts/setup.sh
+jobs=$(nproc)
+export CMAKE_BUILD_PARALLEL_LEVEL=$jobs
+
+if [ "$mode" = sanitize ]; then
+  build=build/asan
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DONEID_SANITIZE=ON \
+        -DONEID_BUILD_BENCHMARKS=OFF >/dev/null
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+else
+  build=build/test
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+cmake --build "$build"
+(cd "$build" && ctest --output-on-failure -j"$jobs")
+
+if [ "$mode" = normal ]; then
+  # The analyst's path: pip install . then import oneid. Build isolation is off because setup.sh
+  # has installed the build requirements (scikit-build-core, pybind11) already.
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-build-isolation .
+  # Run from the tests folder so `import oneid` finds the installed package, not python/oneid.
+  (cd tests/python && python3 -m pytest -q -p no:cacheprovider .)
+fi

@@ -1,0 +1,39 @@
+// The oneid command-line tool: one function per sub-command and a tiny flag parser shared by them.
+#ifndef ONEID_SRC_CLI_COMMAND_H_
+#define ONEID_SRC_CLI_COMMAND_H_
+
+#include <initializer_list>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace oneid::cli {
+
+// Parsed "--name=value" / "--name value" / "--switch" arguments of one sub-command.
+class Flags {
+ public:
+  // `known` maps every accepted flag to whether it takes a value. Unknown flags are an error.
+  static absl::StatusOr<Flags> Parse(const std::vector<std::string>& args, const std::map<std::string, bool>& known);
+  bool Has(const std::string& name) const { return values_.count(name) > 0; }
+  std::string Get(const std::string& name, const std::string& fallback = "") const;
+  absl::StatusOr<long long> GetInt(const std::string& name, long long fallback) const;
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+// Writes one CSV field, quoted when it holds a comma, quote or line break. A non-numeric field that
+// starts with = + - @ is prefixed with a quote mark so spreadsheets do not run it as a formula.
+void WriteCsvField(std::ostream& out, const std::string& field);
+// Writes a whole CSV record (fields separated by commas, then a newline).
+void WriteCsvRow(std::ostream& out, std::initializer_list<std::string> fields);
+
+int RunResolve(const std::vector<std::string>& args);
+int RunDemo(const std::vector<std::string>& args);
+
+}  // namespace oneid::cli
+
+#endif  // ONEID_SRC_CLI_COMMAND_H_

@@ -1,0 +1,82 @@
+#include <cstdlib>
+#include <ostream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "src/cli/command.h"
+
+namespace oneid::cli {
+
+absl::StatusOr<Flags> Flags::Parse(const std::vector<std::string>& args, const std::map<std::string, bool>& known) {
+  Flags flags;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.rfind("--", 0) != 0) {
+      return absl::InvalidArgumentError(absl::StrCat("unexpected argument '", arg, "' (flags start with --)"));
+    }
+    std::string name = arg.substr(2), value;
+    const size_t eq = name.find('=');
+    const bool inline_value = eq != std::string::npos;
+    if (inline_value) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    auto it = known.find(name);
+    if (it == known.end()) return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
+    if (it->second && !inline_value) {
+      if (i + 1 >= args.size()) return absl::InvalidArgumentError(absl::StrCat("flag --", name, " needs a value"));
+      value = args[++i];
+    }
+    if (!it->second && inline_value) {
+      return absl::InvalidArgumentError(absl::StrCat("flag --", name, " takes no value"));
+    }
+    flags.values_[name] = value;
+  }
+  return flags;
+}
+
+std::string Flags::Get(const std::string& name, const std::string& fallback) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? fallback : it->second;
+}
+
+absl::StatusOr<long long> Flags::GetInt(const std::string& name, long long fallback) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return fallback;
+  long long value = 0;
+  if (!absl::SimpleAtoi(it->second, &value)) {
+    return absl::InvalidArgumentError(absl::StrCat("flag --", name, " wants a whole number, got '", it->second, "'"));
+  }
+  return value;
+}
+
+void WriteCsvField(std::ostream& out, const std::string& field) {
+  // Numbers such as an E.164 phone "+8613800138000" are data, not formulas: leave them alone.
+  const bool numeric = field.find_first_not_of("+-0123456789. ") == std::string::npos;
+  const bool formula = !field.empty() && !numeric &&
+                       (field[0] == '=' || field[0] == '+' || field[0] == '-' || field[0] == '@');
+  const bool quote = formula || field.find_first_of(",\"\r\n") != std::string::npos;
+  if (!quote) {
+    out << field;
+    return;
+  }
+  out << '"';
+  if (formula) out << '\'';
+  for (char c : field) {
+    if (c == '"') out << '"';
+    out << c;
+  }
+  out << '"';
+}
+
+void WriteCsvRow(std::ostream& out, std::initializer_list<std::string> fields) {
+  bool first = true;
+  for (const std::string& field : fields) {
+    if (!first) out << ',';
+    first = false;
+    WriteCsvField(out, field);
+  }
+  out << '\n';
+}
+
+}  // namespace oneid::cli

@@ -1,0 +1,876 @@
+#include "oneid/identity/resolver.h"
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+
+#include "absl/strings/str_cat.h"
+#include "oneid/identity/detail/resolver_state.h"
+#include "oneid/internal/strings.h"
+#include "oneid/internal/status_macros.h"
+
+namespace oneid {
+inline namespace v0 {
+namespace identity {
+namespace detail {
+
+// Accounts hold at most this many identifier values: a row beyond it is hostile or broken, and
+// the per-account edge count is stored in 16 bits.
+constexpr uint32_t kMaxValuesPerAccount = 1000;
+constexpr size_t kMaxAccountIdLength = 1024;
+
+uint32_t ResolverState::RootOf(uint32_t a) const {
+  const auto& parent = persons.parents();
+  while (parent[a] != a) a = parent[a];
+  return a;
+}
+
+OneId ResolverState::ResolveAlias(OneId id) const {
+  for (int hops = 0; hops < 1 << 20; ++hops) {
+    auto it = alias.find(id);
+    if (it == alias.end()) return id;
+    id = it->second;
+  }
+  return 0;  // unreachable for a well-formed alias table (chains are acyclic)
+}
+
+std::string ResolverState::ValueDisplay(uint32_t v) const {
+  if (values[v].flags & kValueErased) return "<erased>";
+  if (config.hash_values) {
+    uint8_t bytes[16];
+    std::memcpy(bytes, &value_keys[v].high, 8);
+    std::memcpy(bytes + 8, &value_keys[v].low, 8);
+    return "sha256:" + ToHex(bytes, 16);
+  }
+  return std::string(value_text.Get(v));
+}
+
+namespace {
+
+ValueKey KeyFromDigest(const Sha256Digest& digest) {
+  ValueKey key;
+  std::memcpy(&key.high, digest.data(), 8);
+  std::memcpy(&key.low, digest.data() + 8, 8);
+  return key;
+}
+
+void AddRowError(BatchReport& report, size_t row, std::string_view field, std::string reason, bool rejected) {
+  if (rejected) ++report.rows_rejected; else ++report.fields_rejected;
+  if (report.errors.size() < report.max_listed) {
+    report.errors.push_back({row, std::string(field), std::move(reason), rejected});
+  }
+}
+
+void AddRefusal(ResolverState& s, BatchReport& report, uint32_t account, uint8_t type, std::string value,
+                RefusalReason reason, std::string detail) {
+  if (report.refused.size() >= report.max_listed) return;
+  report.refused.push_back({s.batch, std::string(s.AccountId(account)), s.config.types[type].name,
+                            std::move(value), reason, std::move(detail)});
+}
+
+// Counts the values in `set` that share `value`'s type and scope.
+uint32_t CountSameKind(const ResolverState& s, const ConstrainedSet& set, uint32_t value) {
+  const ValueInfo& v = s.values[value];
+  uint32_t n = 0;
+  for (uint32_t other : set) {
+    const ValueInfo& o = s.values[other];
+    if (o.type == v.type && o.scope == v.scope) ++n;
+  }
+  return n;
+}
+
+// Would uniting two persons give one of them too many values of a guarded type? Returns the
+// offending value (kNone if the union is allowed).
+uint32_t FirstViolation(const ResolverState& s, const ConstrainedSet& a, const ConstrainedSet& b) {
+  if (a.empty() || b.empty()) return kNone;
+  ConstrainedSet merged = a;
+  for (uint32_t v : b) {
+    if (std::find(merged.begin(), merged.end(), v) == merged.end()) merged.push_back(v);
+  }
+  for (uint32_t v : merged) {
+    if (CountSameKind(s, merged, v) > s.config.types[s.values[v].type].max_per_person) return v;
+  }
+  return kNone;
+}
+
+const ConstrainedSet& ConstrainedOf(const ResolverState& s, uint32_t root) {
+  static const ConstrainedSet kEmpty;
+  auto it = s.constrained.find(root);
+  return it == s.constrained.end() ? kEmpty : it->second;
+}
+
+// The heart of the resolver: attach `value` to `account`'s person, uniting it with the person the
+// value is already attached to, unless a guard forbids it.
+void LinkEdge(ResolverState& s, uint32_t account, uint32_t value, BatchReport& report) {
+  ValueInfo& info = s.values[value];
+  if (info.flags & (kValueJunk | kValueErased)) return;
+  const uint8_t type = info.type;
+  const uint32_t account_root = s.persons.FindRoot(account);
+  if (info.anchor == kNone) {
+    if (s.IsGuarded(type)) {
+      ConstrainedSet& set = s.constrained[account_root];
+      if (std::find(set.begin(), set.end(), value) == set.end()) {
+        if (CountSameKind(s, set, value) + 1 > s.config.types[type].max_per_person) {
+          ++report.links_refused;
+          AddRefusal(s, report, account, type, s.ValueDisplay(value), RefusalReason::kMaxPerPerson,
+                     absl::StrCat("the account's person already has ", s.config.types[type].max_per_person,
+                                  " ", s.config.types[type].name, " value(s) (max_per_person)"));
+          if (set.empty()) s.constrained.erase(account_root);
+          return;
+        }
+        set.push_back(value);
+      }
+    }
+    info.anchor = account;
+    return;
+  }
+  const uint32_t anchor_root = s.persons.FindRoot(info.anchor);
+  if (anchor_root == account_root) return;
+  const uint32_t bad = FirstViolation(s, ConstrainedOf(s, anchor_root), ConstrainedOf(s, account_root));
+  if (bad != kNone) {
+    ++report.links_refused;
+    const IdentifierType& guarded = s.config.types[s.values[bad].type];
+    AddRefusal(s, report, account, type, s.ValueDisplay(value), RefusalReason::kMaxPerPerson,
+               absl::StrCat("linking would give one person more than ", guarded.max_per_person, " ",
+                            guarded.name, " value(s) (max_per_person)"));
+    return;
+  }
+  const OneId anchor_oneid = s.oneid_at_root[anchor_root];
+  const OneId account_oneid = s.oneid_at_root[account_root];
+  // On equal sizes the anchor's root survives: it is the older person.
+  const uint32_t root = s.persons.Merge(anchor_root, account_root);
+  const uint32_t absorbed_root = root == anchor_root ? account_root : anchor_root;
+  OneId oneid = anchor_oneid != 0 ? anchor_oneid : account_oneid;
+  if (anchor_oneid != 0 && account_oneid != 0) {
+    const OneId survivor = std::min(anchor_oneid, account_oneid);
+    const OneId absorbed = std::max(anchor_oneid, account_oneid);
+    oneid = survivor;
+    s.alias[absorbed] = survivor;
+    s.oneid_home.erase(absorbed);
+    s.log.push_back({LogEventKind::kMerge, s.batch, survivor, absorbed, value, account, kCauseNone});
+    ++report.persons_merged;
+  }
+  s.oneid_at_root[root] = oneid;
+  s.oneid_at_root[absorbed_root] = 0;
+  if (auto it = s.constrained.find(absorbed_root); it != s.constrained.end()) {
+    ConstrainedSet moved = std::move(it->second);
+    s.constrained.erase(it);
+    ConstrainedSet& target = s.constrained[root];
+    for (uint32_t v : moved) {
+      if (std::find(target.begin(), target.end(), v) == target.end()) target.push_back(v);
+    }
+  }
+  ++report.links_made;
+}
+
+struct PendingEdge {
+  uint32_t account;
+  uint32_t value;
+  int32_t rank;  // the value type's position in priority order
+};
+
+// Links `edges` by type priority; within one priority, in the order they were appended (row order).
+// A stable counting sort on the rank: there are few types, and a comparison sort of millions of
+// edges costs more than the linking itself.
+void LinkInOrder(ResolverState& s, const std::vector<PendingEdge>& edges, BatchReport& report) {
+  std::vector<size_t> start(s.config.types.size() + 1, 0);
+  for (const PendingEdge& e : edges) ++start[static_cast<size_t>(e.rank) + 1];
+  for (size_t r = 1; r < start.size(); ++r) start[r] += start[r - 1];
+  std::vector<uint32_t> order(edges.size());
+  for (uint32_t i = 0; i < edges.size(); ++i) order[start[static_cast<size_t>(edges[i].rank)]++] = i;
+  for (uint32_t i : order) LinkEdge(s, edges[i].account, edges[i].value, report);
+}
+
+OneId NewOneId(ResolverState& s, uint32_t root, uint32_t home) {
+  const OneId id = s.next_oneid++;
+  s.oneid_at_root[root] = id;
+  s.oneid_home[id] = home;
+  return id;
+}
+
+}  // namespace
+
+// Re-resolves the persons rooted at `roots` from their accounts' edges (used after an erase or
+// when a value becomes junk), then gives each resulting piece a OneID: pieces reclaim the oldest
+// OneID that their accounts ever had, so a wrongly merged person gets its old OneID back.
+// `old_edge_count` limits the replay to edges from before the current batch for the accounts in
+// it. Returns the OneIDs of the pieces.
+std::vector<OneId> Resplit(ResolverState& s, std::vector<uint32_t> roots, Cause cause,
+                           const absl::flat_hash_map<uint32_t, uint32_t>* old_edge_count,
+                           BatchReport& report) {
+  for (uint32_t& r : roots) r = s.persons.FindRoot(r);
+  std::sort(roots.begin(), roots.end());
+  roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
+
+  std::vector<uint32_t> members;
+  absl::flat_hash_map<uint32_t, OneId> old_person;  // member -> OneID of the person it was in
+  absl::flat_hash_set<OneId> old_ids;
+  for (uint32_t r : roots) {
+    const OneId id = s.oneid_at_root[r];
+    if (id != 0) old_ids.insert(id);
+    s.persons.ForEachMember(r, [&](uint32_t m) {
+      members.push_back(m);
+      old_person[m] = id;
+    });
+  }
+  std::sort(members.begin(), members.end());  // replay in account order, oldest first
+  const absl::flat_hash_set<uint32_t> member_set(members.begin(), members.end());
+  for (uint32_t m : members) {
+    s.persons.ResetToSingleton(m);
+    s.oneid_at_root[m] = 0;
+    s.constrained.erase(m);
+  }
+  std::vector<PendingEdge> replay;
+  for (uint32_t m : members) {
+    uint32_t count = s.edge_count[m];
+    if (old_edge_count != nullptr) {
+      if (auto it = old_edge_count->find(m); it != old_edge_count->end()) count = it->second;
+    }
+    for (uint32_t k = 0; k < s.edge_count[m]; ++k) {
+      const uint32_t v = s.EdgesBegin(m)[k];
+      if (s.values[v].anchor != kNone && member_set.contains(s.values[v].anchor)) s.values[v].anchor = kNone;
+    }
+    if (s.AccountErased(m)) continue;
+    for (uint32_t k = 0; k < count; ++k) {
+      const uint32_t v = s.EdgesBegin(m)[k];
+      replay.push_back({m, v, s.type_rank[s.values[v].type]});
+    }
+  }
+  LinkInOrder(s, replay, report);
+
+  // Pieces and the OneIDs they may reclaim.
+  struct Claim {
+    OneId id;
+    uint32_t oldest_member;
+    uint32_t root;
+  };
+  absl::flat_hash_map<uint32_t, uint32_t> piece_oldest;  // root -> oldest live member
+  for (uint32_t m : members) {  // ascending, so the first seen is the oldest
+    if (s.AccountErased(m)) continue;
+    piece_oldest.try_emplace(s.persons.FindRoot(m), m);
+  }
+  std::vector<Claim> claims;
+  for (uint32_t m : members) {
+    if (s.AccountErased(m)) continue;
+    const uint32_t root = s.persons.FindRoot(m);
+    if (s.oneid_at_root[root] != 0) continue;  // joined a person outside the re-split set
+    const OneId first = s.first_oneid[m];
+    if (first != 0 && (old_ids.contains(first) || old_ids.contains(s.ResolveAlias(first)))) {
+      claims.push_back({first, piece_oldest[root], root});
+    }
+  }
+  std::sort(claims.begin(), claims.end(), [](const Claim& a, const Claim& b) {
+    return a.id != b.id ? a.id < b.id : a.oldest_member < b.oldest_member;
+  });
+  absl::flat_hash_set<OneId> claimed;
+  for (const Claim& c : claims) {
+    if (claimed.contains(c.id) || s.oneid_at_root[c.root] != 0) continue;
+    claimed.insert(c.id);
+    s.alias.erase(c.id);
+    s.oneid_at_root[c.root] = c.id;
+    s.oneid_home[c.id] = piece_oldest[c.root];
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> pieces(piece_oldest.begin(), piece_oldest.end());
+  std::sort(pieces.begin(), pieces.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  std::vector<OneId> result;
+  for (const auto& [root, oldest] : pieces) {
+    OneId id = s.oneid_at_root[root];
+    if (id == 0) {
+      id = NewOneId(s, root, oldest);
+      ++report.persons_new;
+    }
+    result.push_back(id);
+    const OneId parent = old_person[oldest];
+    if (parent != id) s.log.push_back({LogEventKind::kSplit, s.batch, parent, id, kNone, kNone, cause});
+  }
+  // Old OneIDs that no piece reclaimed become aliases of the piece holding their oldest former
+  // account, or retire when none of their accounts is left.
+  std::vector<OneId> unclaimed;
+  for (OneId id : old_ids) {
+    if (!claimed.contains(id)) unclaimed.push_back(id);
+  }
+  std::sort(unclaimed.begin(), unclaimed.end());
+  for (OneId id : unclaimed) {
+    uint32_t heir = kNone;
+    for (uint32_t m : members) {
+      if (!s.AccountErased(m) && old_person[m] == id) { heir = m; break; }
+    }
+    s.oneid_home.erase(id);
+    if (heir == kNone) {
+      s.log.push_back({LogEventKind::kRetire, s.batch, id, 0, kNone, kNone, cause});
+      continue;
+    }
+    const OneId now = s.PersonOneId(heir);
+    if (now != id) {
+      s.alias[id] = now;
+      s.log.push_back({LogEventKind::kMerge, s.batch, now, id, kNone, kNone, cause});
+    }
+  }
+  return result;
+}
+
+namespace {
+
+absl::Status InitState(ResolverState& s) {
+  const size_t n = s.config.types.size();
+  std::vector<uint8_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](uint8_t a, uint8_t b) {
+    return s.config.types[a].priority > s.config.types[b].priority;
+  });
+  s.type_rank.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) s.type_rank[order[i]] = static_cast<int32_t>(i);
+  for (size_t t = 0; t < n; ++t) s.type_by_name[s.config.types[t].name] = static_cast<uint8_t>(t);
+  if (!s.config.salt.empty()) s.hasher.emplace(s.config.salt);
+  for (size_t t = 0; t < n; ++t) {
+    for (const std::string& raw : s.config.types[t].blocklist) {
+      absl::StatusOr<std::string> norm = s.normalizer.Normalize(s.config.types[t].kind, raw);
+      const std::string text = norm.ok() ? *norm : raw;
+      s.blocklist.insert(s.config.hash_values
+                             ? KeyFromDigest(s.hasher->Hash(s.config.types[t].name, text))
+                             : MakeValueKey(static_cast<uint8_t>(t), text));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ResolverState>> MakeState(IdentityConfig config) {
+  ONEID_RETURN_IF_ERROR(ValidateIdentityConfig(config));
+  ONEID_ASSIGN_OR_RETURN(Normalizer normalizer, Normalizer::Create(config.default_region));
+  auto state = std::make_unique<ResolverState>(std::move(config), std::move(normalizer));
+  ONEID_RETURN_IF_ERROR(InitState(*state));
+  return state;
+}
+
+// Appends an account's arrays. The caller puts it into `account_index` (AddBatch does so with the
+// same probe that found it missing).
+uint32_t AddAccount(ResolverState& s, std::string_view id, uint16_t source) {
+  const uint32_t a = s.account_ids.Add(id);
+  s.account_source.push_back(source);
+  s.account_flags.push_back(0);
+  s.first_oneid.push_back(0);
+  s.oneid_at_root.push_back(0);
+  s.edge_begin.push_back(s.edge_pool.size());
+  s.edge_count.push_back(0);
+  s.edge_capacity.push_back(0);
+  s.persons.Add();
+  return a;
+}
+
+// Removes every trace of a value: its text, its key (for a plain value an unsalted, brute-forceable
+// hash of it) and its index entry. Edges to it must already be gone.
+void ForgetValue(ResolverState& s, uint32_t v) {
+  s.values[v].flags |= kValueErased;
+  s.values[v].account_count = 0;
+  s.values[v].anchor = kNone;
+  s.value_index.erase(v);
+  s.value_text.Wipe(v);
+  s.value_keys[v] = ValueKey{~0ULL, v};
+}
+
+ValueKey TombstoneKey(const ResolverState& s, std::string_view domain, std::string_view text) {
+  return KeyFromDigest(s.hasher->Hash(domain, text));
+}
+
+}  // namespace detail
+
+using detail::kNone;
+using detail::ResolverState;
+
+Resolver::Resolver(std::unique_ptr<ResolverState> state) : state_(std::move(state)) {}
+Resolver::Resolver(Resolver&&) noexcept = default;
+Resolver& Resolver::operator=(Resolver&&) noexcept = default;
+Resolver::~Resolver() = default;
+
+absl::StatusOr<Resolver> Resolver::Create(IdentityConfig config) {
+  ONEID_ASSIGN_OR_RETURN(auto state, detail::MakeState(std::move(config)));
+  return Resolver(std::move(state));
+}
+
+const IdentityConfig& Resolver::config() const { return state_->config; }
+
+absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountTable& table) { return AddBatch(View(table)); }
+
+absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch) {
+  ResolverState& s = *state_;
+  const size_t rows = batch.row_count();
+  // Shape checks first: a malformed batch changes nothing.
+  if (batch.values.size() != batch.columns.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("batch has ", batch.columns.size(), " columns but ",
+                                                   batch.values.size(), " value vectors"));
+  }
+  if (!batch.sources.empty() && batch.sources.size() != rows) {
+    return absl::InvalidArgumentError(absl::StrCat("batch has ", rows, " account ids but ",
+                                                   batch.sources.size(), " sources"));
+  }
+  if (!batch.row_numbers.empty() && batch.row_numbers.size() != rows) {
+    return absl::InvalidArgumentError("batch row_numbers must be empty or one per row");
+  }
+  std::vector<uint8_t> column_type(batch.columns.size());
+  for (size_t c = 0; c < batch.columns.size(); ++c) {
+    auto it = s.type_by_name.find(batch.columns[c].type);
+    if (it == s.type_by_name.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("column '", batch.columns[c].name,
+                                                     "' has identifier type '", batch.columns[c].type,
+                                                     "', which is not configured"));
+    }
+    if (batch.values[c].size() != rows) {
+      return absl::InvalidArgumentError(absl::StrCat("column '", batch.columns[c].name, "' has ",
+                                                     batch.values[c].size(), " values for ", rows, " rows"));
+    }
+    column_type[c] = it->second;
+  }
+
+  BatchReport report;
+  report.batch = ++s.batch;
+  report.rows_read = rows;
+  const bool hashing = s.config.hash_values;
+  const bool check_tombstones = !s.tombstones.empty();
+
+  // Size the per-account arrays for this batch up front: growing them by doubling would leave up to
+  // half of each array unused, which at tens of millions of accounts is most of the memory budget.
+  size_t cells = 0;
+  for (const auto& column : batch.values) {
+    for (std::string_view cell : column) cells += cell.empty() ? 0 : 1;
+  }
+  {
+    const size_t accounts = s.account_ids.size() + rows;
+    const auto grow = [](auto& v, size_t want) {
+      if (v.capacity() < want) v.reserve(std::max(want, v.capacity() + v.capacity() / 4));
+    };
+    grow(s.account_ids.offset, accounts);
+    grow(s.account_ids.length, accounts);
+    grow(s.account_source, accounts);
+    grow(s.account_flags, accounts);
+    grow(s.first_oneid, accounts);
+    grow(s.oneid_at_root, accounts);
+    grow(s.edge_begin, accounts);
+    grow(s.edge_count, accounts);
+    grow(s.edge_capacity, accounts);
+    grow(s.edge_pool, s.edge_pool.size() + cells);
+    s.persons.Reserve(accounts);
+    s.account_index.reserve(accounts);
+  }
+
+  std::vector<detail::PendingEdge> pending;
+  pending.reserve(cells);
+  // Accounts from earlier batches that gain edges -> their edge count before this batch (accounts
+  // new in this batch had none).
+  absl::flat_hash_map<uint32_t, uint32_t> old_edge_count;
+  const uint32_t first_new_account = static_cast<uint32_t>(s.account_ids.size());
+  absl::flat_hash_set<uint32_t> updated_accounts;  // accounts from earlier batches seen again
+  std::vector<uint32_t> new_accounts;
+  std::vector<uint32_t> row_values;
+  std::vector<uint32_t> crossed_values;  // values whose account count passed their type's limit
+  std::string scratch;
+
+  for (size_t row = 0; row < rows; ++row) {
+    const size_t row_number = batch.RowNumber(row);
+    const std::string_view account_id = batch.account_ids[row];
+    if (account_id.empty() || std::all_of(account_id.begin(), account_id.end(), [](char c) { return c == ' '; })) {
+      detail::AddRowError(report, row_number, "account_id", "empty account id", true);
+      continue;
+    }
+    if (account_id.size() > detail::kMaxAccountIdLength) {
+      detail::AddRowError(report, row_number, "account_id", "account id longer than 1024 bytes", true);
+      continue;
+    }
+    if (!IsValidUtf8(account_id)) {
+      detail::AddRowError(report, row_number, "account_id", "invalid UTF-8", true);
+      continue;
+    }
+    if (check_tombstones && s.hasher && s.tombstones.contains(detail::TombstoneKey(s, "account", account_id))) {
+      detail::AddRowError(report, row_number, "account_id", "account was erased; it cannot be ingested again", true);
+      continue;
+    }
+    uint16_t source = 0;
+    if (!batch.sources.empty() && !batch.sources[row].empty()) {
+      const std::string_view src = batch.sources[row];
+      if (!IsValidUtf8(src) || src.size() > 64) {
+        detail::AddRowError(report, row_number, "source", "invalid UTF-8 or longer than 64 bytes", false);
+      } else if (auto it = s.source_index.find(src); it != s.source_index.end()) {
+        source = it->second;
+      } else if (s.sources.size() < 65535) {
+        source = static_cast<uint16_t>(s.sources.size());
+        s.sources.emplace_back(src);
+        s.source_index.emplace(std::string(src), source);
+      } else {
+        detail::AddRowError(report, row_number, "source", "more than 65535 distinct sources", false);
+      }
+    }
+
+    // Normalise and intern this row's values before touching the account, so the account's new
+    // edges can be appended in one piece.
+    row_values.clear();
+    for (size_t c = 0; c < batch.columns.size(); ++c) {
+      const std::string_view raw = batch.values[c][row];
+      if (raw.empty()) continue;
+      const uint8_t type = column_type[c];
+      const IdentifierType& spec = s.config.types[type];
+      if (!IsValidUtf8(raw)) {
+        detail::AddRowError(report, row_number, batch.columns[c].name, "invalid UTF-8", false);
+        continue;
+      }
+      absl::StatusOr<std::string> norm = s.normalizer.Normalize(spec.kind, raw);
+      if (!norm.ok()) {
+        if (std::all_of(raw.begin(), raw.end(), [](char ch) { return ch == ' ' || ch == '\t'; })) continue;
+        detail::AddRowError(report, row_number, batch.columns[c].name, std::string(norm.status().message()), false);
+        continue;
+      }
+      ValueKey key;
+      if (hashing) {
+        key = detail::KeyFromDigest(s.hasher->Hash(spec.name, *norm));
+      } else {
+        key = MakeValueKey(type, *norm);
+      }
+      if (s.blocklist.contains(key)) {
+        ++report.values_blocklisted;
+        if (report.refused.size() < report.max_listed) {
+          report.refused.push_back({s.batch, std::string(account_id), spec.name,
+                                    hashing ? "(hashed)" : *norm, RefusalReason::kBlocklisted,
+                                    "value is on the type's blocklist"});
+        }
+        continue;
+      }
+      if (check_tombstones && s.hasher &&
+          s.tombstones.contains(hashing ? key : detail::TombstoneKey(s, spec.name, *norm))) {
+        if (report.refused.size() < report.max_listed) {
+          report.refused.push_back({s.batch, std::string(account_id), spec.name, "(erased)",
+                                    RefusalReason::kErased, "value was erased and is tombstoned"});
+        }
+        continue;
+      }
+      uint32_t v = static_cast<uint32_t>(s.values.size());
+      bool inserted = false;
+      // One probe for both the lookup and the insert of a new value.
+      const uint32_t found = *s.value_index.lazy_emplace(key, [&](const auto& construct) {
+        inserted = true;
+        s.value_keys.push_back(key);
+        construct(v);
+      });
+      if (!inserted) {
+        v = found;
+        if (s.values[v].flags & detail::kValueErased) continue;
+      } else {
+        detail::ValueInfo info;
+        info.type = type;
+        if (spec.kind == IdentifierKind::kScopedToken) {
+          const std::string_view scope = std::string_view(*norm).substr(0, norm->find(':'));
+          auto sit = s.scope_index.find(scope);
+          if (sit == s.scope_index.end()) {
+            sit = s.scope_index.emplace(std::string(scope), static_cast<uint32_t>(s.scopes.size())).first;
+            s.scopes.emplace_back(scope);
+          }
+          info.scope = sit->second;
+        }
+        s.values.push_back(info);
+        s.value_text.Add(hashing ? std::string_view() : std::string_view(*norm));
+        ++report.values_new;
+      }
+      if (std::find(row_values.begin(), row_values.end(), v) == row_values.end()) row_values.push_back(v);
+    }
+
+    // The account itself.
+    uint32_t a = static_cast<uint32_t>(s.account_ids.size());
+    bool account_is_new = false;
+    const uint32_t found_account = *s.account_index.lazy_emplace(account_id, [&](const auto& construct) {
+      account_is_new = true;
+      detail::AddAccount(s, account_id, source);
+      construct(a);
+    });
+    if (account_is_new) {
+      new_accounts.push_back(a);
+      ++report.accounts_new;
+    } else {
+      a = found_account;
+      if (a < first_new_account && updated_accounts.insert(a).second) ++report.accounts_updated;
+      if (source != 0) s.account_source[a] = source;
+    }
+    ++report.rows_accepted;
+
+    // Keep only values the account does not hold yet.
+    const uint32_t old_count = s.edge_count[a];
+    row_values.erase(std::remove_if(row_values.begin(), row_values.end(),
+                                    [&](uint32_t v) {
+                                      const uint32_t* e = s.EdgesBegin(a);
+                                      return std::find(e, e + old_count, v) != e + old_count;
+                                    }),
+                     row_values.end());
+    if (row_values.empty()) continue;
+    if (old_count + row_values.size() > detail::kMaxValuesPerAccount) {
+      detail::AddRowError(report, row_number, "(identifiers)",
+                          "account would hold more than 1000 identifier values; new values dropped", false);
+      continue;
+    }
+    if (a < first_new_account) old_edge_count.try_emplace(a, old_count);
+    const uint32_t new_count = old_count + static_cast<uint32_t>(row_values.size());
+    if (new_count > s.edge_capacity[a]) {
+      // Move the account's edges to the end of the pool with room to grow.
+      const uint64_t begin = s.edge_pool.size();
+      const uint32_t capacity = std::min<uint32_t>(detail::kMaxValuesPerAccount, std::max(new_count, old_count * 2));
+      s.edge_pool.resize(begin + capacity, kNone);
+      std::copy(s.edge_pool.begin() + static_cast<std::ptrdiff_t>(s.edge_begin[a]),
+                s.edge_pool.begin() + static_cast<std::ptrdiff_t>(s.edge_begin[a] + old_count),
+                s.edge_pool.begin() + static_cast<std::ptrdiff_t>(begin));
+      s.edge_begin[a] = begin;
+      s.edge_capacity[a] = static_cast<uint16_t>(capacity);
+    }
+    for (uint32_t k = 0; k < row_values.size(); ++k) {
+      const uint32_t v = row_values[k];
+      s.edge_pool[s.edge_begin[a] + old_count + k] = v;
+      detail::ValueInfo& info = s.values[v];
+      if (++info.account_count == s.config.types[info.type].max_accounts_per_value + 1ULL) crossed_values.push_back(v);
+      pending.push_back({a, v, s.type_rank[info.type]});
+    }
+    s.edge_count[a] = static_cast<uint16_t>(new_count);
+  }
+
+  // Values that crossed their type's max_accounts_per_value are junk from now on. If they linked
+  // persons in earlier batches, those persons are re-split without them.
+  std::vector<uint32_t> newly_junk_linking;
+  for (uint32_t v : crossed_values) {
+    detail::ValueInfo& info = s.values[v];
+    const IdentifierType& spec = s.config.types[info.type];
+    if ((info.flags & detail::kValueJunk) || info.account_count <= spec.max_accounts_per_value) continue;
+    info.flags |= detail::kValueJunk;
+    ++report.values_junk;
+    if (report.refused.size() < report.max_listed) {
+      report.refused.push_back({s.batch, "", spec.name, s.ValueDisplay(v), RefusalReason::kJunkValue,
+                                absl::StrCat("held by ", info.account_count, " accounts (max_accounts_per_value ",
+                                             spec.max_accounts_per_value, "); it links nothing")});
+    }
+    if (info.anchor != kNone) newly_junk_linking.push_back(v);
+  }
+  if (!newly_junk_linking.empty()) {
+    const absl::flat_hash_set<uint32_t> junk(newly_junk_linking.begin(), newly_junk_linking.end());
+    std::vector<uint32_t> roots;
+    for (uint32_t a = 0; a < s.account_ids.size(); ++a) {
+      if (a >= first_new_account) break;  // new accounts hold no edges from earlier batches
+      const auto it = old_edge_count.find(a);
+      const uint32_t before = it != old_edge_count.end() ? it->second : s.edge_count[a];
+      for (uint32_t k = 0; k < before; ++k) {
+        if (junk.contains(s.EdgesBegin(a)[k])) { roots.push_back(s.persons.FindRoot(a)); break; }
+      }
+    }
+    for (uint32_t v : newly_junk_linking) s.values[v].anchor = kNone;
+    std::sort(roots.begin(), roots.end());
+    roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
+    const size_t persons_before = roots.size();
+    detail::Resplit(s, std::move(roots), detail::kCauseJunk, &old_edge_count, report);
+    report.persons_resplit += persons_before;
+  }
+
+  detail::LinkInOrder(s, pending, report);
+
+  // New persons get new OneIDs, in the order their first account arrived.
+  for (uint32_t a : new_accounts) {
+    const uint32_t root = s.persons.FindRoot(a);
+    if (s.oneid_at_root[root] == 0) {
+      detail::NewOneId(s, root, a);
+      ++report.persons_new;
+    }
+    s.first_oneid[a] = s.oneid_at_root[root];
+  }
+  return report;
+}
+
+absl::StatusOr<OneId> Resolver::OneIdOf(std::string_view account_id) const {
+  const ResolverState& s = *state_;
+  auto it = s.account_index.find(account_id);
+  if (it == s.account_index.end()) {
+    return absl::NotFoundError(absl::StrCat("unknown account '", internal::Absl(account_id), "'"));
+  }
+  return s.PersonOneId(*it);
+}
+
+absl::StatusOr<OneId> Resolver::CurrentOneId(OneId oneid) const {
+  const ResolverState& s = *state_;
+  if (oneid == 0 || oneid >= s.next_oneid) {
+    return absl::NotFoundError(absl::StrCat("OneID ", oneid, " was never issued"));
+  }
+  const OneId now = s.ResolveAlias(oneid);
+  if (!s.oneid_home.contains(now)) {
+    return absl::NotFoundError(absl::StrCat("OneID ", oneid, " belongs to a person whose accounts were all erased"));
+  }
+  return now;
+}
+
+absl::StatusOr<std::vector<std::string>> Resolver::AccountsOf(OneId oneid) const {
+  ONEID_ASSIGN_OR_RETURN(const OneId now, CurrentOneId(oneid));
+  const ResolverState& s = *state_;
+  const uint32_t root = s.RootOf(s.oneid_home.at(now));
+  std::vector<uint32_t> members;
+  s.persons.ForEachMember(root, [&](uint32_t m) {
+    if (!s.AccountErased(m)) members.push_back(m);
+  });
+  std::sort(members.begin(), members.end());
+  std::vector<std::string> out;
+  out.reserve(members.size());
+  for (uint32_t m : members) out.emplace_back(s.AccountId(m));
+  return out;
+}
+
+Assignments Resolver::GetAssignments() const {
+  const ResolverState& s = *state_;
+  Assignments out;
+  out.account_ids.reserve(s.account_ids.size());
+  out.oneids.reserve(s.account_ids.size());
+  for (uint32_t a = 0; a < s.account_ids.size(); ++a) {
+    if (s.AccountErased(a)) continue;
+    out.account_ids.emplace_back(s.AccountId(a));
+    out.oneids.push_back(s.PersonOneId(a));
+  }
+  return out;
+}
+
+absl::StatusOr<EraseReport> Resolver::EraseAccount(std::string_view account_id) {
+  ResolverState& s = *state_;
+  if (!s.hasher) {
+    return absl::FailedPreconditionError(
+        "erase needs IdentityConfig::salt: the tombstone that keeps an erased account out is a salted hash");
+  }
+  auto it = s.account_index.find(account_id);
+  if (it == s.account_index.end()) {
+    return absl::NotFoundError(absl::StrCat("unknown account '", internal::Absl(account_id), "'"));
+  }
+  const uint32_t a = *it;
+  EraseReport result;
+  const uint32_t root = s.persons.FindRoot(a);
+  result.oneid_before = s.oneid_at_root[root];
+  result.accounts_affected = s.persons.SetSize(root) - 1;
+  result.accounts_erased = 1;
+  s.tombstones.insert(detail::TombstoneKey(s, "account", account_id));
+  // Values that only this account held are the erased person's data too: wipe them (without a
+  // tombstone: another account may bring the same value later, as a new value).
+  std::vector<uint32_t> orphans;
+  for (uint32_t k = 0; k < s.edge_count[a]; ++k) {
+    const uint32_t v = s.EdgesBegin(a)[k];
+    detail::ValueInfo& info = s.values[v];
+    if (info.account_count > 0) --info.account_count;
+    if (info.account_count == 0) orphans.push_back(v);
+  }
+  s.account_flags[a] |= detail::kAccountErased;
+  s.account_index.erase(it);
+  s.account_ids.Wipe(a);
+  BatchReport scratch;
+  ++s.batch;
+  // The erased account's edges stay until the replay has cleared the anchors they point to.
+  std::vector<OneId> pieces = detail::Resplit(s, {root}, detail::kCauseEraseAccount, nullptr, scratch);
+  s.edge_count[a] = 0;
+  for (uint32_t v : orphans) detail::ForgetValue(s, v);
+  result.oneids_after = std::move(pieces);
+  return result;
+}
+
+absl::StatusOr<EraseReport> Resolver::EraseValue(std::string_view type_name, std::string_view raw_value) {
+  ResolverState& s = *state_;
+  if (!s.hasher) {
+    return absl::FailedPreconditionError(
+        "erase needs IdentityConfig::salt: the tombstone that keeps an erased value out is a salted hash");
+  }
+  auto type_it = s.type_by_name.find(type_name);
+  if (type_it == s.type_by_name.end()) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown identifier type '", internal::Absl(type_name), "'"));
+  }
+  const uint8_t type = type_it->second;
+  const IdentifierType& spec = s.config.types[type];
+  ONEID_ASSIGN_OR_RETURN(const std::string norm, s.normalizer.Normalize(spec.kind, raw_value));
+  const ValueKey tombstone = detail::TombstoneKey(s, spec.name, norm);
+  const ValueKey key = s.config.hash_values ? tombstone : MakeValueKey(type, norm);
+  auto it = s.value_index.find(key);
+  if (it == s.value_index.end() || (s.values[*it].flags & detail::kValueErased)) {
+    return absl::NotFoundError(absl::StrCat("no ", spec.name, " value like that is known"));
+  }
+  const uint32_t v = *it;
+  s.tombstones.insert(tombstone);
+  EraseReport result;
+  std::vector<uint32_t> roots;
+  for (uint32_t a = 0; a < s.account_ids.size(); ++a) {
+    uint32_t* edges = s.edge_pool.data() + s.edge_begin[a];
+    uint32_t* end = edges + s.edge_count[a];
+    uint32_t* pos = std::find(edges, end, v);
+    if (pos == end) continue;
+    roots.push_back(s.persons.FindRoot(a));
+    std::copy(pos + 1, end, pos);  // keeps the account's other edges in their original order
+    --s.edge_count[a];
+  }
+  if (!roots.empty()) result.oneid_before = s.oneid_at_root[s.persons.FindRoot(roots.front())];
+  detail::ForgetValue(s, v);
+  BatchReport scratch;
+  ++s.batch;
+  std::sort(roots.begin(), roots.end());
+  roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
+  for (uint32_t r : roots) result.accounts_affected += s.persons.SetSize(r);
+  result.oneids_after = detail::Resplit(s, std::move(roots), detail::kCauseEraseValue, nullptr, scratch);
+  return result;
+}
+
+std::vector<MergeEvent> Resolver::MergeLog() const {
+  const ResolverState& s = *state_;
+  std::vector<MergeEvent> out;
+  out.reserve(s.log.size());
+  for (const detail::LogEntry& e : s.log) {
+    MergeEvent event;
+    event.kind = e.kind;
+    event.batch = e.batch;
+    event.survivor = e.survivor;
+    event.absorbed = e.absorbed;
+    if (e.value != kNone) {
+      event.type = s.config.types[s.values[e.value].type].name;
+      event.value = s.ValueDisplay(e.value);
+    }
+    if (e.account != kNone) {
+      event.account_id = s.AccountErased(e.account) ? "<erased>" : std::string(s.AccountId(e.account));
+    }
+    event.cause = detail::kCauses[e.cause];
+    out.push_back(std::move(event));
+  }
+  return out;
+}
+
+ResolverStats Resolver::Stats() const {
+  const ResolverState& s = *state_;
+  ResolverStats st;
+  for (uint8_t f : s.account_flags) (f & detail::kAccountErased) ? ++st.accounts_erased : ++st.accounts;
+  st.values = s.values.size();
+  for (const auto& v : s.values) st.values_junk += (v.flags & detail::kValueJunk) ? 1 : 0;
+  st.persons = s.oneid_home.size();
+  st.merge_log_entries = s.log.size();
+  st.batches = s.batch;
+  auto vec = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+  auto set = [](const auto& h) { return h.capacity() * (sizeof(typename std::decay_t<decltype(h)>::value_type) + 1); };
+  st.memory_bytes = s.account_ids.bytes.capacity() + vec(s.account_ids.offset) + vec(s.account_ids.length) +
+                    set(s.account_index) + vec(s.account_source) + vec(s.account_flags) + vec(s.first_oneid) +
+                    vec(s.oneid_at_root) + vec(s.edge_pool) + vec(s.edge_begin) + vec(s.edge_count) +
+                    vec(s.edge_capacity) + vec(s.value_keys) + vec(s.values) + set(s.value_index) +
+                    s.value_text.bytes.capacity() + vec(s.value_text.offset) + vec(s.value_text.length) +
+                    3 * s.persons.size() * sizeof(uint32_t) +
+                    s.constrained.capacity() * (sizeof(uint32_t) + sizeof(detail::ConstrainedSet) + 1) +
+                    set(s.alias) + set(s.oneid_home) + vec(s.log) + set(s.tombstones);
+  return st;
+}
+
+const char* RefusalReasonName(RefusalReason reason) {
+  switch (reason) {
+    case RefusalReason::kMaxPerPerson: return "max_per_person";
+    case RefusalReason::kJunkValue: return "junk_value";
+    case RefusalReason::kBlocklisted: return "blocklisted";
+    case RefusalReason::kErased: return "erased";
+  }
+  return "unknown";
+}
+
+const char* LogEventKindName(LogEventKind kind) {
+  switch (kind) {
+    case LogEventKind::kMerge: return "merge";
+    case LogEventKind::kSplit: return "split";
+    case LogEventKind::kRetire: return "retire";
+  }
+  return "unknown";
+}
+
+}  // namespace identity
+}  // namespace v0
+}  // namespace oneid

@@ -1,0 +1,25 @@
+# Installs the already-built oneid into a scratch prefix, then configures, builds and runs a tiny
+# host project that finds it with find_package(oneid) — exactly what a CRM vendor does.
+file(REMOVE_RECURSE ${BINARY_DIR})
+set(prefix ${BINARY_DIR}/prefix)
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_TREE} --prefix ${prefix}
+                RESULT_VARIABLE rc OUTPUT_QUIET)
+if(rc)
+  message(FATAL_ERROR "installing oneid failed: ${rc}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer/find_package -B ${BINARY_DIR}/build
+                        -G ${GENERATOR} -DCMAKE_PREFIX_PATH=${prefix} "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
+                        "-DCMAKE_EXE_LINKER_FLAGS=${CXX_FLAGS}"
+                RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "configuring the consumer failed: ${rc}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${BINARY_DIR}/build RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "building the consumer failed: ${rc}")
+endif()
+execute_process(COMMAND ${BINARY_DIR}/build/consumer OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+message(STATUS "consumer printed: ${out}")
+if(rc OR NOT out MATCHES "same person: yes")
+  message(FATAL_ERROR "the consumer did not run as expected: ${rc}")
+endif()
