@@ -15,8 +15,12 @@ APT_PACKAGES=(
   libphonenumber-dev                # phone parsing and validation
   libxxhash-dev                     # fast stable 128-bit keys for interned values
   libsqlite3-dev sqlite3            # embedded store of the demo
+  liblbfgspp-dev                    # L-BFGS for the customer-base model fits
+  libxgboost-dev                    # gradient-boosted churn model (C API)
 )
-PY_PACKAGES=(scikit-build-core pybind11 numpy pandas scipy networkx pytest)
+# Build tools, the Python API's own needs, then the peers that tests and benchmarks compare against.
+PY_PACKAGES=(scikit-build-core pybind11 numpy pandas pytest
+             scipy networkx duckdb lifetimes scikit-learn xgboost matplotlib)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
