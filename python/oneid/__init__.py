@@ -22,10 +22,23 @@ The engine is C++ (``oneid._core``); this module only adapts pandas and NumPy to
 from __future__ import annotations
 
 from . import _core
-from . import identity
-from .identity import *  # noqa: F401,F403  (the names are listed in identity.__all__)
+from . import churn, clv, identity, profile, rfm, segment
+from .identity import *  # noqa: F401,F403  (each layer lists its names in its __all__)
+from .profile import *  # noqa: F401,F403
+from .rfm import *  # noqa: F401,F403
+from .clv import *  # noqa: F401,F403
+from .churn import *  # noqa: F401,F403
+from .segment import *  # noqa: F401,F403
 
 __version__: str = _core.__version__
 
 # The public surface, layer by layer in the order data flows: identity -> profile -> score -> segment.
-__all__ = ["__version__", *identity.__all__]
+__all__ = [
+    "__version__",
+    *identity.__all__,
+    *profile.__all__,
+    *rfm.__all__,
+    *clv.__all__,
+    *churn.__all__,
+    *segment.__all__,
+]

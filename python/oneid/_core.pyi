@@ -152,3 +152,11 @@ def generate_account_batches(
     config: SyntheticConfig, batches: int
 ) -> list[tuple[dict[str, list[str]], npt.NDArray[np.uint32]]]: ...
 def pairwise_quality(predicted: npt.ArrayLike, truth: npt.ArrayLike) -> dict[str, Any]: ...
+
+# --- profile layer (bind_profile.cc) ---
+
+# --- score layer: customer-base models (bind_score.cc) ---
+
+# --- score layer: RFM and churn (bind_churn.cc) ---
+
+# --- segment layer (bind_segment.cc) ---

@@ -1,4 +1,4 @@
-// Python bindings of the score layer. Each def only forwards to the C++ call; conversions live in
+// Python bindings of the score layer's customer-base (lifetime value) models. Each def only forwards to the C++ call; conversions live in
 // convert.h.
 #include <pybind11/pybind11.h>
 

@@ -8,6 +8,7 @@ namespace oneid::python {
 void BindIdentity(pybind11::module_& m);
 void BindProfile(pybind11::module_& m);
 void BindScore(pybind11::module_& m);
+void BindChurn(pybind11::module_& m);
 void BindSegment(pybind11::module_& m);
 }  // namespace oneid::python
 
@@ -18,5 +19,6 @@ PYBIND11_MODULE(_core, m) {
   oneid::python::BindIdentity(m);
   oneid::python::BindProfile(m);
   oneid::python::BindScore(m);
+  oneid::python::BindChurn(m);
   oneid::python::BindSegment(m);
 }

@@ -1,0 +1,5 @@
+"""RFM scores and named RFM segments."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
