@@ -1,5 +1,6 @@
-# Installs the already-built oneid into a scratch prefix, then configures, builds and runs a tiny
-# host project that finds it with find_package(oneid) — exactly what a CRM vendor does.
+# Installs the already-built oneid into a scratch prefix, then configures, builds and runs a host
+# project that finds it with find_package(oneid) — exactly what a CRM vendor does.
+#   -DPROJECT_DIR=<host project>  -DEXECUTABLE=<its program>  -DEXPECT=<regex its output must match>
 file(REMOVE_RECURSE ${BINARY_DIR})
 set(prefix ${BINARY_DIR}/prefix)
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_TREE} --prefix ${prefix}
@@ -7,7 +8,7 @@ execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_TREE} --prefix ${pref
 if(rc)
   message(FATAL_ERROR "installing oneid failed: ${rc}")
 endif()
-execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer/find_package -B ${BINARY_DIR}/build
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${PROJECT_DIR} -B ${BINARY_DIR}/build
                         -G ${GENERATOR} -DCMAKE_PREFIX_PATH=${prefix} "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
                         "-DCMAKE_EXE_LINKER_FLAGS=${CXX_FLAGS}"
                 RESULT_VARIABLE rc)
@@ -18,8 +19,8 @@ execute_process(COMMAND ${CMAKE_COMMAND} --build ${BINARY_DIR}/build RESULT_VARI
 if(rc)
   message(FATAL_ERROR "building the consumer failed: ${rc}")
 endif()
-execute_process(COMMAND ${BINARY_DIR}/build/consumer OUTPUT_VARIABLE out RESULT_VARIABLE rc)
-message(STATUS "consumer printed: ${out}")
-if(rc OR NOT out MATCHES "same person: yes")
+execute_process(COMMAND ${BINARY_DIR}/build/${EXECUTABLE} OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+message(STATUS "${EXECUTABLE} printed: ${out}")
+if(rc OR NOT out MATCHES "${EXPECT}")
   message(FATAL_ERROR "the consumer did not run as expected: ${rc}")
 endif()
