@@ -129,6 +129,10 @@ absl::Status WriteFileAtomically(const std::string& path, std::string_view bytes
 }  // namespace
 
 absl::Status Resolver::SaveSnapshot(const std::string& path) const {
+  return WriteFileAtomically(path, SnapshotBytes());
+}
+
+std::string Resolver::SnapshotBytes() const {
   const detail::ResolverState& s = *state_;
   BinaryWriter w;
   w.bytes().append(kMagic, 8);
@@ -188,7 +192,7 @@ absl::Status Resolver::SaveSnapshot(const std::string& path) const {
   std::memcpy(bytes.data() + 16, &payload, sizeof(payload));
   const auto digest = Sha256(bytes);
   bytes.append(reinterpret_cast<const char*>(digest.data()), digest.size());
-  return WriteFileAtomically(path, bytes);
+  return std::move(bytes);
 }
 
 absl::StatusOr<Resolver> Resolver::LoadSnapshot(const std::string& path, IdentityConfig config) {
@@ -200,6 +204,12 @@ absl::StatusOr<Resolver> Resolver::LoadSnapshot(const std::string& path, Identit
     buffer << in.rdbuf();
     bytes = buffer.str();
   }
+  return LoadSnapshotBytes(bytes, std::move(config), path);
+}
+
+absl::StatusOr<Resolver> Resolver::LoadSnapshotBytes(std::string_view bytes, IdentityConfig config,
+                                                     std::string_view name) {
+  const std::string path(name);
   const auto corrupt = [&](std::string_view why) {
     return absl::DataLossError(absl::StrCat("snapshot '", path, "' is corrupt: ", internal::Absl(why)));
   };

@@ -126,6 +126,13 @@ class Resolver {
   // version, a different salt or different types. Never returns a half-loaded resolver.
   static absl::StatusOr<Resolver> LoadSnapshot(const std::string& path, IdentityConfig config);
 
+  // The same snapshot as bytes, for a host that keeps its state in a database blob or an object
+  // store rather than a file. Same format, same checks: LoadSnapshotBytes never returns a
+  // half-loaded resolver; `name` is what its error messages call the snapshot.
+  std::string SnapshotBytes() const;
+  static absl::StatusOr<Resolver> LoadSnapshotBytes(std::string_view bytes, IdentityConfig config,
+                                                    std::string_view name = "<bytes>");
+
  private:
   explicit Resolver(std::unique_ptr<detail::ResolverState> state);
   std::unique_ptr<detail::ResolverState> state_;
