@@ -19,5 +19,5 @@ configure_package_config_file(cmake/oneidConfig.cmake.in
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/oneidConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/oneidConfig.cmake ${PROJECT_BINARY_DIR}/oneidConfigVersion.cmake
-              cmake/FindPhoneNumber.cmake cmake/FindxxHash.cmake
+              cmake/FindPhoneNumber.cmake cmake/FindxxHash.cmake cmake/FindXGBoost.cmake
         DESTINATION ${ONEID_CMAKE_DIR})
