@@ -1,0 +1,38 @@
+// Identical rows merged into weights, and rows grouped by frequency: the likelihoods of the
+// customer-base models spend their special-function calls (lgamma, digamma) on terms that depend
+// only on the frequency, so they evaluate those once per distinct frequency and only logarithms per
+// row. Internal to the score layer.
+#ifndef ONEID_SCORE_DETAIL_COMPRESSED_ROWS_H_
+#define ONEID_SCORE_DETAIL_COMPRESSED_ROWS_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/types/span.h"
+
+namespace oneid {
+inline namespace v0 {
+namespace score {
+namespace detail {
+
+// Rows (a, b, c) with weights, sorted by `a` (the frequency); `group` indexes `distinct_a`.
+struct CompressedRows {
+  std::vector<double> a, b, c, weight;
+  std::vector<uint32_t> group;      // row -> index into distinct_a
+  std::vector<double> distinct_a;   // ascending
+  double total_weight = 0.0;
+
+  size_t size() const { return a.size(); }
+};
+
+// Merges identical (a, b, c) rows (bitwise equal values), summing their weights (1 each when
+// `weights` is empty). The inputs must already be validated.
+CompressedRows CompressRows(absl::Span<const double> a, absl::Span<const double> b,
+                            absl::Span<const double> c, absl::Span<const double> weights);
+
+}  // namespace detail
+}  // namespace score
+}  // namespace v0
+}  // namespace oneid
+
+#endif  // ONEID_SCORE_DETAIL_COMPRESSED_ROWS_H_

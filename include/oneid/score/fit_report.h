@@ -1,0 +1,69 @@
+// FitOptions and FitReport: how the customer-base models (BG/NBD, MBG/NBD, Pareto/NBD,
+// Gamma-Gamma, BG/BB) are fitted, and the numerical outcome of a fit.
+//
+// Every model is fitted by maximum likelihood over the logarithms of its parameters (so that the
+// positivity constraints disappear) with L-BFGS and analytic gradients. The outcome is a result,
+// not an error (Eigen's `info()`): a model always carries the FitReport of the fit that made it.
+// A fit that does not converge is refused with an error by the model's Fit() instead of
+// returning parameters that nobody should use.
+//
+//   oneid::score::FitOptions options;
+//   options.max_iterations = 200;
+//   auto model = oneid::score::BetaGeoModel::Fit(histories, options);
+//   model->report().log_likelihood;   // -9582.43 on CDNOW
+#ifndef ONEID_SCORE_FIT_REPORT_H_
+#define ONEID_SCORE_FIT_REPORT_H_
+
+#include <string_view>
+
+namespace oneid {
+inline namespace v0 {
+namespace score {
+
+enum class FitStatus {
+  kConverged,       // the gradient norm fell below the tolerance
+  kNoConvergence,   // the iteration limit was reached, or the line search stalled far from a stationary point
+  kNumericalIssue,  // the likelihood was not finite at the best point found
+  kNotFitted,       // a model built from given parameters (Create / Load), not from data
+};
+
+inline std::string_view FitStatusName(FitStatus status) {
+  switch (status) {
+    case FitStatus::kConverged: return "converged";
+    case FitStatus::kNoConvergence: return "no_convergence";
+    case FitStatus::kNumericalIssue: return "numerical_issue";
+    case FitStatus::kNotFitted: return "not_fitted";
+  }
+  return "unknown";
+}
+
+struct FitOptions {
+  // L-BFGS iterations (each one a line search of a few likelihood evaluations).
+  int max_iterations = 1000;
+  // Convergence: the Euclidean norm of the gradient of the *mean* negative log-likelihood with
+  // respect to the log-parameters. The mean (not the sum) makes the tolerance independent of the
+  // number of customers.
+  double gradient_tolerance = 1e-7;
+  // lifetimes' `penalizer_coef`: adds `l2_penalty * sum(params^2)` (natural parameters) to the
+  // mean negative log-likelihood. Zero gives the plain maximum-likelihood estimate.
+  double l2_penalty = 0.0;
+};
+
+struct FitReport {
+  FitStatus status = FitStatus::kNotFitted;
+  int iterations = 0;
+  // Weighted total log-likelihood at the estimate (without the penalty).
+  double log_likelihood = 0.0;
+  // Norm of the gradient of the mean negative log-likelihood at the estimate.
+  double gradient_norm = 0.0;
+  // Sum of the weights, i.e. the number of customers the fit saw.
+  double total_weight = 0.0;
+  // Distinct rows after identical rows were compressed into weights.
+  long long distinct_rows = 0;
+};
+
+}  // namespace score
+}  // namespace v0
+}  // namespace oneid
+
+#endif  // ONEID_SCORE_FIT_REPORT_H_

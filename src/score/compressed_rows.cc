@@ -1,0 +1,79 @@
+// Row compression: identical sufficient statistics are common (every one-time buyer of a cohort
+// shares x = 0, t_x = 0 and often T), so merging them cuts likelihood evaluations.
+#include "oneid/score/detail/compressed_rows.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <numeric>
+#include <tuple>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
+
+namespace oneid {
+inline namespace v0 {
+namespace score {
+namespace detail {
+namespace {
+
+struct RowKey {
+  uint64_t a, b, c;
+  bool operator==(const RowKey&) const = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const RowKey& k) {
+    return H::combine(std::move(h), k.a, k.b, k.c);
+  }
+};
+
+// +0.0 and -0.0 are the same statistic; bit patterns would tell them apart.
+uint64_t Bits(double v) { return std::bit_cast<uint64_t>(v == 0.0 ? 0.0 : v); }
+
+}  // namespace
+
+CompressedRows CompressRows(absl::Span<const double> a, absl::Span<const double> b, absl::Span<const double> c,
+                            absl::Span<const double> weights) {
+  const size_t n = a.size();
+  absl::flat_hash_map<RowKey, uint32_t> index;
+  index.reserve(std::min<size_t>(n, 1 << 16));
+  std::vector<double> ua, ub, uc, uw;
+  for (size_t i = 0; i < n; ++i) {
+    const double w = weights.empty() ? 1.0 : weights[i];
+    auto [it, inserted] = index.try_emplace(RowKey{Bits(a[i]), Bits(b[i]), Bits(c[i])}, static_cast<uint32_t>(ua.size()));
+    if (inserted) {
+      ua.push_back(a[i]);
+      ub.push_back(b[i]);
+      uc.push_back(c[i]);
+      uw.push_back(w);
+    } else {
+      uw[it->second] += w;
+    }
+  }
+  // Sorted by frequency so that the per-frequency terms are read in order.
+  std::vector<uint32_t> order(ua.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t l, uint32_t r) {
+    return std::tie(ua[l], ub[l], uc[l]) < std::tie(ua[r], ub[r], uc[r]);
+  });
+  CompressedRows rows;
+  rows.a.reserve(order.size());
+  rows.b.reserve(order.size());
+  rows.c.reserve(order.size());
+  rows.weight.reserve(order.size());
+  rows.group.reserve(order.size());
+  for (uint32_t i : order) {
+    if (rows.distinct_a.empty() || rows.distinct_a.back() != ua[i]) rows.distinct_a.push_back(ua[i]);
+    rows.a.push_back(ua[i]);
+    rows.b.push_back(ub[i]);
+    rows.c.push_back(uc[i]);
+    rows.weight.push_back(uw[i]);
+    rows.group.push_back(static_cast<uint32_t>(rows.distinct_a.size() - 1));
+    rows.total_weight += uw[i];
+  }
+  return rows;
+}
+
+}  // namespace detail
+}  // namespace score
+}  // namespace v0
+}  // namespace oneid

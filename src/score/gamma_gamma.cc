@@ -1,0 +1,165 @@
+// Gamma-Gamma spend model: likelihood with analytic gradient (Fader & Hardie 2013, eq. 3), fit and
+// the conditional expectation of spend.
+#include "oneid/score/gamma_gamma.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
+
+#include <boost/math/special_functions/digamma.hpp>
+
+#include "model_common.h"
+#include "oneid/score/detail/likelihoods.h"
+#include "oneid/score/detail/model_text.h"
+
+namespace oneid {
+inline namespace v0 {
+namespace score {
+namespace detail {
+
+// Per customer with x repeat purchases of mean value m (the density of the mean, zbar):
+//   LL = log Gamma(px+q) - log Gamma(px) - log Gamma(q) + q log v + (px-1) log m + px log x
+//        - (px+q) log(xm + v)
+double GammaGammaLogLikelihood(const CompressedRows& rows, const Eigen::VectorXd& params, Eigen::VectorXd* gradient) {
+  using boost::math::digamma;
+  const double p = params[0], q = params[1], v = params[2];
+  const double lgamma_q = std::lgamma(q), log_v = std::log(v);
+  const double digamma_q = gradient ? digamma(q) : 0;
+  double ll = 0, g_p = 0, g_q = 0, g_v = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const double x = rows.a[i], m = rows.b[i], w = rows.weight[i];
+    const double px = p * x, log_m = std::log(m), log_x = std::log(x), log_total = std::log(x * m + v);
+    ll += w * (std::lgamma(px + q) - std::lgamma(px) - lgamma_q + q * log_v + (px - 1) * log_m + px * log_x -
+               (px + q) * log_total);
+    if (gradient != nullptr) {
+      const double digamma_pxq = digamma(px + q);
+      g_p += w * x * (digamma_pxq - digamma(px) + log_m + log_x - log_total);
+      g_q += w * (digamma_pxq - digamma_q + log_v - log_total);
+      g_v += w * (q / v - (px + q) / (x * m + v));
+    }
+  }
+  if (gradient != nullptr) {
+    gradient->resize(3);
+    *gradient << g_p, g_q, g_v;
+  }
+  return ll;
+}
+
+}  // namespace detail
+
+namespace {
+
+constexpr std::string_view kKind = "gamma_gamma";
+constexpr std::array<std::string_view, 3> kNames = {"p", "q", "v"};
+
+std::array<double, 3> AsArray(const GammaGammaParams& p) { return {p.p, p.q, p.v}; }
+
+}  // namespace
+
+absl::Status ValidateSpendHistory(absl::Span<const double> frequency, absl::Span<const double> monetary_value,
+                                  absl::Span<const double> weights) {
+  const size_t n = frequency.size();
+  if (n == 0) return absl::InvalidArgumentError("no customers: frequency is empty");
+  if (monetary_value.size() != n) {
+    return absl::InvalidArgumentError(absl::StrCat("monetary_value has ", monetary_value.size(),
+                                                   " rows but frequency has ", n));
+  }
+  if (!weights.empty() && weights.size() != n) {
+    return absl::InvalidArgumentError(absl::StrCat("weights has ", weights.size(), " rows but frequency has ", n));
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const double x = frequency[i], m = monetary_value[i];
+    if (!std::isfinite(x) || !std::isfinite(m)) {
+      return absl::InvalidArgumentError(absl::StrCat("row ", i, ": frequency and monetary_value must be finite"));
+    }
+    if (x < 1 || x != std::floor(x)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "row ", i, ": the Gamma-Gamma model is fitted on returning customers only: frequency must be a whole "
+                     "number >= 1, got ", x));
+    }
+    if (m <= 0) {
+      return absl::InvalidArgumentError(absl::StrCat("row ", i, ": monetary_value must be > 0, got ", m));
+    }
+    if (!weights.empty() && (!std::isfinite(weights[i]) || weights[i] <= 0)) {
+      return absl::InvalidArgumentError(absl::StrCat("row ", i, ": weight must be finite and > 0"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<GammaGammaModel> GammaGammaModel::Create(const GammaGammaParams& params) {
+  if (absl::Status s = detail::CheckParams("Gamma-Gamma", kNames, AsArray(params)); !s.ok()) return s;
+  return GammaGammaModel(params, FitReport{});
+}
+
+absl::StatusOr<GammaGammaModel> GammaGammaModel::Fit(absl::Span<const double> frequency,
+                                                     absl::Span<const double> monetary_value,
+                                                     absl::Span<const double> weights, const FitOptions& options) {
+  if (absl::Status s = ValidateSpendHistory(frequency, monetary_value, weights); !s.ok()) return s;
+  const std::vector<double> unused(frequency.size(), 0.0);
+  const detail::CompressedRows rows = detail::CompressRows(frequency, monetary_value, unused, weights);
+  // v is a scale in money: start it at the mean spend so the first steps are well scaled.
+  double mean = 0;
+  for (size_t i = 0; i < rows.size(); ++i) mean += rows.weight[i] * rows.b[i];
+  mean /= rows.total_weight;
+  const std::array<double, 3> start = {1.0, 1.0, mean};
+  FitReport report;
+  auto ll = [&rows](const Eigen::VectorXd& p, Eigen::VectorXd* g) { return detail::GammaGammaLogLikelihood(rows, p, g); };
+  absl::StatusOr<std::array<double, 3>> estimate = detail::FitParams("Gamma-Gamma", rows, ll, start, options, &report);
+  if (!estimate.ok()) return estimate.status();
+  return GammaGammaModel({(*estimate)[0], (*estimate)[1], (*estimate)[2]}, report);
+}
+
+absl::StatusOr<double> GammaGammaModel::LogLikelihood(absl::Span<const double> frequency,
+                                                      absl::Span<const double> monetary_value,
+                                                      absl::Span<const double> weights) const {
+  if (absl::Status s = ValidateSpendHistory(frequency, monetary_value, weights); !s.ok()) return s;
+  const std::vector<double> unused(frequency.size(), 0.0);
+  const detail::CompressedRows rows = detail::CompressRows(frequency, monetary_value, unused, weights);
+  return detail::GammaGammaLogLikelihood(rows, detail::ToVector(AsArray(params_)), nullptr);
+}
+
+double GammaGammaModel::ConditionalExpectedAverageProfit(double x, double zbar) const {
+  const GammaGammaParams& p = params_;
+  const double population_mean = p.p * p.v / (p.q - 1);
+  if (x == 0) return population_mean;
+  const double denominator = p.p * x + p.q - 1;
+  return (p.q - 1) / denominator * population_mean + p.p * x / denominator * zbar;
+}
+
+absl::StatusOr<std::vector<double>> GammaGammaModel::ConditionalExpectedAverageProfit(
+    absl::Span<const double> frequency, absl::Span<const double> monetary_value) const {
+  if (frequency.size() != monetary_value.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("monetary_value has ", monetary_value.size(),
+                                                   " rows but frequency has ", frequency.size()));
+  }
+  std::vector<double> out(frequency.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    const double x = frequency[i], m = monetary_value[i];
+    if (!std::isfinite(x) || x < 0 || x != std::floor(x) || !std::isfinite(m) || m < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "row ", i, ": frequency must be a whole number >= 0 and monetary_value finite and >= 0"));
+    }
+    out[i] = ConditionalExpectedAverageProfit(x, m);
+  }
+  return out;
+}
+
+std::string GammaGammaModel::Save() const {
+  const std::array<double, 3> values = AsArray(params_);
+  return detail::WriteModelText(kKind, kNames, values, report_);
+}
+
+absl::StatusOr<GammaGammaModel> GammaGammaModel::Load(std::string_view text) {
+  FitReport report;
+  absl::StatusOr<std::vector<double>> values = detail::ReadModelText(text, kKind, kNames, &report);
+  if (!values.ok()) return values.status();
+  const GammaGammaParams params{(*values)[0], (*values)[1], (*values)[2]};
+  if (absl::Status s = detail::CheckParams("Gamma-Gamma", kNames, AsArray(params)); !s.ok()) return s;
+  return GammaGammaModel(params, report);
+}
+
+}  // namespace score
+}  // namespace v0
+}  // namespace oneid

@@ -1,0 +1,184 @@
+#include "oneid/score/beta_geo.h"
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "oneid/score/detail/compressed_rows.h"
+#include "oneid/score/detail/likelihoods.h"
+#include "score/clv_test_data.h"
+#include "testing/status_matchers.h"
+
+namespace oneid::score {
+namespace {
+
+using ::oneid::score::testing::ReadNumericCsv;
+using ::oneid::score::testing::Simulate;
+
+class BetaGeoCdnowTest : public ::testing::Test {
+ protected:
+  void SetUp() override { data_ = ReadNumericCsv("cdnow_customers_summary.csv"); }
+  PurchaseHistoryView view() const { return {data_.at("frequency"), data_.at("recency"), data_.at("T"), {}}; }
+  std::map<std::string, std::vector<double>> data_;
+};
+
+// Fader, Hardie & Lee (2005), "Counting Your Customers the Easy Way", Marketing Science 24(2),
+// section 4 (CDNOW 1/10th sample, 39-week calibration): r = 0.243, alpha = 4.414, a = 0.793,
+// b = 2.426, LL = -9582.4. The same figures are lifetimes' reference (its test suite checks them).
+TEST_F(BetaGeoCdnowTest, ReproducesPublishedEstimates) {
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel model, BetaGeoModel::Fit(view()));
+  EXPECT_EQ(model.report().status, FitStatus::kConverged);
+  EXPECT_NEAR(model.params().r, 0.243, 0.0005);
+  EXPECT_NEAR(model.params().alpha, 4.414, 0.0005);
+  EXPECT_NEAR(model.params().a, 0.793, 0.0005);
+  EXPECT_NEAR(model.params().b, 2.426, 0.0005);
+  EXPECT_NEAR(model.report().log_likelihood, -9582.4, 0.05);
+  EXPECT_EQ(model.report().total_weight, 2357);
+  EXPECT_LT(model.report().distinct_rows, 2357);  // identical rows were merged
+}
+
+// FHL 2005, section 4: customer 1545 (x = 2, t_x = 30.43, T = 38.86) is expected to make 1.226
+// purchases in the next 39 weeks; the technical note "Computing P(alive)" gives P(alive) = 0.838...
+// The conditional expectation figure is the paper's; lifetimes' test suite reproduces it.
+TEST_F(BetaGeoCdnowTest, ReproducesPublishedPredictions) {
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel model, BetaGeoModel::Create({0.243, 4.414, 0.793, 2.426}));
+  EXPECT_NEAR(model.ConditionalExpectedPurchases(39, 2, 30.43, 38.86), 1.226, 0.001);
+  EXPECT_EQ(model.ProbabilityAlive(0, 0, 38.86), 1.0);
+  const double alive = model.ProbabilityAlive(2, 30.43, 38.86);
+  EXPECT_GT(alive, 0.0);
+  EXPECT_LT(alive, 1.0);
+}
+
+TEST_F(BetaGeoCdnowTest, ProbabilitiesOfPurchasesSumToOneAndMatchTheMean) {
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel model, BetaGeoModel::Create({0.243, 4.414, 0.793, 2.426}));
+  double total = 0, mean = 0;
+  for (int n = 0; n < 400; ++n) {
+    const double p = model.ProbabilityOfPurchases(n, 39);
+    EXPECT_GE(p, 0.0);
+    total += p;
+    mean += n * p;
+  }
+  EXPECT_NEAR(total, 1.0, 1e-9);
+  EXPECT_NEAR(mean, model.ExpectedPurchases(39), 1e-6);
+  EXPECT_EQ(model.ProbabilityOfPurchases(0, 0), 1.0);
+}
+
+TEST_F(BetaGeoCdnowTest, ExpectedPurchasesGrowsFromZero) {
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel model, BetaGeoModel::Create({0.243, 4.414, 0.793, 2.426}));
+  EXPECT_EQ(model.ExpectedPurchases(0), 0.0);
+  double previous = 0;
+  for (double t : {1.0, 10.0, 39.0, 78.0}) {
+    const double e = model.ExpectedPurchases(t);
+    EXPECT_GT(e, previous);
+    previous = e;
+  }
+  // A new customer's conditional expectation equals the unconditional one.
+  EXPECT_NEAR(model.ConditionalExpectedPurchases(39, 0, 0, 0), model.ExpectedPurchases(39), 1e-9);
+}
+
+TEST_F(BetaGeoCdnowTest, AnalyticGradientMatchesFiniteDifferences) {
+  const detail::CompressedRows rows =
+      detail::CompressRows(data_.at("frequency"), data_.at("recency"), data_.at("T"), {});
+  Eigen::VectorXd params(4);
+  params << 0.3, 5.0, 0.7, 2.0;
+  Eigen::VectorXd gradient;
+  detail::BetaGeoLogLikelihood(rows, params, &gradient);
+  for (int k = 0; k < 4; ++k) {
+    const double h = 1e-6 * params[k];
+    Eigen::VectorXd up = params, down = params;
+    up[k] += h;
+    down[k] -= h;
+    const double numeric =
+        (detail::BetaGeoLogLikelihood(rows, up, nullptr) - detail::BetaGeoLogLikelihood(rows, down, nullptr)) / (2 * h);
+    EXPECT_NEAR(gradient[k], numeric, 1e-5 * std::max(1.0, std::abs(numeric))) << "parameter " << k;
+  }
+}
+
+TEST(BetaGeoTest, WeightsEqualRepeatedRows) {
+  const std::vector<double> x = {0, 1, 3}, t_x = {0, 5, 20}, T = {30, 30, 40}, w = {3, 1, 2};
+  const std::vector<double> x2 = {0, 0, 0, 1, 3, 3}, t2 = {0, 0, 0, 5, 20, 20}, T2 = {30, 30, 30, 30, 40, 40};
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel model, BetaGeoModel::Create({0.5, 6, 0.8, 2.5}));
+  ASSERT_OK_AND_ASSIGN(double weighted, model.LogLikelihood({x, t_x, T, w}));
+  ASSERT_OK_AND_ASSIGN(double repeated, model.LogLikelihood({x2, t2, T2, {}}));
+  EXPECT_NEAR(weighted, repeated, 1e-9);
+}
+
+TEST(BetaGeoTest, RecoversSimulatedParameters) {
+  // Small enough for the sanitizer build, large enough to pin the parameters down.
+  const auto sim = Simulate(/*pareto=*/false, 0.5, 6.0, 0.8, 2.5, 20000, 20, 60, /*seed=*/20250401);
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel model, BetaGeoModel::Fit(sim.view()));
+  EXPECT_NEAR(model.params().r, 0.5, 0.05);
+  EXPECT_NEAR(model.params().alpha, 6.0, 0.8);
+  EXPECT_NEAR(model.params().a, 0.8, 0.15);
+  EXPECT_NEAR(model.params().b, 2.5, 0.6);
+  // The true parameters cannot beat the estimate on the data it was fitted to.
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel truth, BetaGeoModel::Create({0.5, 6.0, 0.8, 2.5}));
+  ASSERT_OK_AND_ASSIGN(double ll_truth, truth.LogLikelihood(sim.view()));
+  EXPECT_GE(model.report().log_likelihood, ll_truth);
+}
+
+TEST(BetaGeoTest, RejectsInvalidHistories) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto fit = [](std::vector<double> x, std::vector<double> t_x, std::vector<double> T, std::vector<double> w = {}) {
+    return BetaGeoModel::Fit({x, t_x, T, w}).status();
+  };
+  EXPECT_THAT(fit({}, {}, {}), StatusIs(absl::StatusCode::kInvalidArgument, "empty"));
+  EXPECT_THAT(fit({1, 2}, {1}, {5, 5}), StatusIs(absl::StatusCode::kInvalidArgument, "recency has 1 rows"));
+  EXPECT_THAT(fit({1}, {1}, {5, 5}), StatusIs(absl::StatusCode::kInvalidArgument, "T has 2 rows"));
+  EXPECT_THAT(fit({-1}, {0}, {5}), StatusIs(absl::StatusCode::kInvalidArgument, ">= 0"));
+  EXPECT_THAT(fit({nan}, {0}, {5}), StatusIs(absl::StatusCode::kInvalidArgument, "NaN"));
+  EXPECT_THAT(fit({1}, {6}, {5}), StatusIs(absl::StatusCode::kInvalidArgument, "exceeds T"));
+  EXPECT_THAT(fit({1}, {0}, {5}), StatusIs(absl::StatusCode::kInvalidArgument, "recency 0"));
+  EXPECT_THAT(fit({0}, {2}, {5}), StatusIs(absl::StatusCode::kInvalidArgument, "frequency 0 with recency"));
+  EXPECT_THAT(fit({1.5}, {2}, {5}), StatusIs(absl::StatusCode::kInvalidArgument, "whole number"));
+  EXPECT_THAT(fit({1}, {2}, {5}, {0}), StatusIs(absl::StatusCode::kInvalidArgument, "weight"));
+  EXPECT_THAT(fit({1}, {2}, {5}, {1, 1}), StatusIs(absl::StatusCode::kInvalidArgument, "weights has 2 rows"));
+}
+
+TEST(BetaGeoTest, NoConvergenceIsAnError) {
+  // Nobody ever buys again: the likelihood keeps rising as the purchase rate goes to zero, so
+  // there is no finite maximum, and the flat slope must not pass for convergence.
+  const std::vector<double> x(50, 0.0), t_x(50, 0.0), T(50, 10.0);
+  EXPECT_THAT(BetaGeoModel::Fit({x, t_x, T, {}}), StatusIs(absl::StatusCode::kInvalidArgument, "no customer has a repeat"));
+  // An iteration budget that is too small is a convergence failure.
+  const auto sim = Simulate(false, 0.5, 6.0, 0.8, 2.5, 500, 20, 60, 7);
+  FitOptions options;
+  options.max_iterations = 2;
+  EXPECT_THAT(BetaGeoModel::Fit(sim.view(), options), StatusIs(absl::StatusCode::kFailedPrecondition, "did not converge"));
+  options.max_iterations = 0;
+  EXPECT_THAT(BetaGeoModel::Fit(sim.view(), options), StatusIs(absl::StatusCode::kInvalidArgument, "max_iterations"));
+}
+
+TEST(BetaGeoTest, CreateRejectsBadParameters) {
+  EXPECT_THAT(BetaGeoModel::Create({0, 1, 1, 1}), StatusIs(absl::StatusCode::kInvalidArgument, "parameter r"));
+  EXPECT_THAT(BetaGeoModel::Create({1, std::numeric_limits<double>::infinity(), 1, 1}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "parameter alpha"));
+}
+
+TEST(BetaGeoTest, SaveLoadRoundTrip) {
+  const auto sim = Simulate(false, 0.5, 6.0, 0.8, 2.5, 2000, 20, 60, 11);
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel model, BetaGeoModel::Fit(sim.view()));
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel loaded, BetaGeoModel::Load(model.Save()));
+  EXPECT_EQ(loaded.params().r, model.params().r);
+  EXPECT_EQ(loaded.params().alpha, model.params().alpha);
+  EXPECT_EQ(loaded.params().a, model.params().a);
+  EXPECT_EQ(loaded.params().b, model.params().b);
+  EXPECT_EQ(loaded.report().log_likelihood, model.report().log_likelihood);
+  EXPECT_EQ(loaded.report().status, FitStatus::kConverged);
+  EXPECT_EQ(loaded.ConditionalExpectedPurchases(10, 2, 5, 30), model.ConditionalExpectedPurchases(10, 2, 5, 30));
+
+  EXPECT_THAT(BetaGeoModel::Load(""), StatusIs(absl::StatusCode::kInvalidArgument, "empty"));
+  EXPECT_THAT(BetaGeoModel::Load("oneid-clv 1 pareto_nbd\n"), StatusIs(absl::StatusCode::kInvalidArgument, "pareto_nbd"));
+  EXPECT_THAT(BetaGeoModel::Load("oneid-clv 9 bg_nbd\n"), StatusIs(absl::StatusCode::kInvalidArgument, "newer"));
+  std::string text = model.Save();
+  text.replace(text.find("\nr "), 3, "\nq ");
+  EXPECT_THAT(BetaGeoModel::Load(text), StatusIs(absl::StatusCode::kInvalidArgument, "unknown parameter"));
+  EXPECT_THAT(BetaGeoModel::Load("oneid-clv 1 bg_nbd\nr 1\nalpha 1\na 1\nb -1\nfit not_fitted 0 0 0 0 0\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "parameter b"));
+}
+
+}  // namespace
+}  // namespace oneid::score

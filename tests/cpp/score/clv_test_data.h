@@ -1,0 +1,100 @@
+// Test helpers for the customer-base model tests: the shared CDNOW/donations files (read from
+// ONEID_SHARED_DATA_DIR, never copied into the repository) and a simulator of BG/NBD and
+// Pareto/NBD customers with known parameters.
+#ifndef ONEID_TESTS_CPP_SCORE_CLV_TEST_DATA_H_
+#define ONEID_TESTS_CPP_SCORE_CLV_TEST_DATA_H_
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "oneid/score/purchase_history.h"
+
+namespace oneid::score::testing {
+
+// A headed CSV of numbers as columns by name. Fails the test if the file is absent.
+inline std::map<std::string, std::vector<double>> ReadNumericCsv(const std::string& file_name) {
+  const std::string path = std::string(ONEID_SHARED_DATA_DIR) + "/" + file_name;
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << "cannot open " << path;
+  std::map<std::string, std::vector<double>> columns;
+  std::vector<std::string> names;
+  std::string line;
+  if (!std::getline(in, line)) return columns;
+  if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF files
+  {
+    std::stringstream header(line);
+    std::string name;
+    while (std::getline(header, name, ',')) names.push_back(name);
+  }
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    std::stringstream row(line);
+    std::string cell;
+    for (const std::string& name : names) {
+      std::getline(row, cell, ',');
+      columns[name].push_back(std::stod(cell));
+    }
+  }
+  return columns;
+}
+
+// Histories simulated from a BG/NBD (`pareto` false) or Pareto/NBD (`pareto` true) process with
+// the given parameters: (r, alpha, a, b) or (r, alpha, s, beta). Ages are uniform in
+// [min_age, max_age]; times are continuous.
+struct SimulatedHistories {
+  std::vector<double> frequency, recency, age;
+  PurchaseHistoryView view() const { return {frequency, recency, age, {}}; }
+};
+
+inline SimulatedHistories Simulate(bool pareto, double r, double alpha, double a_or_s, double b_or_beta, size_t n,
+                                   double min_age, double max_age, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::gamma_distribution<double> lambda_dist(r, 1.0 / alpha);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  SimulatedHistories out;
+  for (size_t i = 0; i < n; ++i) {
+    const double T = min_age + (max_age - min_age) * uniform(rng);
+    const double lambda = std::max(lambda_dist(rng), 1e-300);  // a zero rate would be invalid
+    double x = 0, t_x = 0, t = 0;
+    if (pareto) {
+      const double mu = std::max(std::gamma_distribution<double>(a_or_s, 1.0 / b_or_beta)(rng), 1e-300);
+      const double death = std::exponential_distribution<double>(mu)(rng);
+      const double end = std::min(T, death);
+      while (true) {
+        t += std::exponential_distribution<double>(lambda)(rng);
+        if (t > end) break;
+        x += 1;
+        t_x = t;
+      }
+    } else {
+      // Beta(a, b) from two gammas.
+      const double g1 = std::gamma_distribution<double>(a_or_s, 1.0)(rng);
+      const double g2 = std::gamma_distribution<double>(b_or_beta, 1.0)(rng);
+      const double p = g1 / (g1 + g2);
+      while (true) {
+        t += std::exponential_distribution<double>(lambda)(rng);
+        if (t > T) break;
+        x += 1;
+        t_x = t;
+        if (uniform(rng) < p) break;  // drops out after this purchase
+      }
+    }
+    out.frequency.push_back(x);
+    out.recency.push_back(t_x);
+    out.age.push_back(T);
+  }
+  return out;
+}
+
+}  // namespace oneid::score::testing
+
+#endif  // ONEID_TESTS_CPP_SCORE_CLV_TEST_DATA_H_
