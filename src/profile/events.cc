@@ -306,6 +306,187 @@ size_t BehaviorTable::MemoryBytes() const {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Bulk appends.
+
+namespace {
+
+// Checks a coded column's length and codes against its dictionary.
+absl::Status CheckCoded(const CodedStrings& c, size_t rows, std::string_view name, bool required) {
+  if (!c.present()) {
+    if (required) return absl::InvalidArgumentError(absl::StrCat("column ", internal::Absl(name), " is required"));
+    return absl::OkStatus();
+  }
+  if (c.codes.size() != rows) {
+    return absl::InvalidArgumentError(absl::StrCat("column ", internal::Absl(name), " has ", c.codes.size(),
+                                                   " rows, the time column has ", rows));
+  }
+  for (size_t i = 0; i < rows; ++i) {
+    if (c.codes[i] >= static_cast<int64_t>(c.dictionary.size())) {
+      return absl::InvalidArgumentError(absl::StrCat("column ", internal::Absl(name), " row ", i, ": code ",
+                                                     c.codes[i], " is outside its dictionary of ",
+                                                     c.dictionary.size()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::Status CheckLength(absl::Span<const T> column, size_t rows, std::string_view name, bool required) {
+  if (column.empty() && (!required || rows == 0)) return absl::OkStatus();
+  if (column.size() != rows) {
+    return absl::InvalidArgumentError(absl::StrCat("column ", internal::Absl(name), " has ", column.size(),
+                                                   " rows, the time column has ", rows));
+  }
+  return absl::OkStatus();
+}
+
+// Dictionary entry -> table code, interned once per entry (kNone for "").
+std::vector<uint32_t> Recode(const CodedStrings& c, StringDictionary& dict) {
+  std::vector<uint32_t> out(c.dictionary.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = c.dictionary[i].empty() ? StringDictionary::kNone : dict.Intern(c.dictionary[i]);
+  }
+  return out;
+}
+
+uint32_t CodeAt(const CodedStrings& c, const std::vector<uint32_t>& recoded, size_t row) {
+  if (!c.present() || c.codes[row] < 0) return StringDictionary::kNone;
+  return recoded[static_cast<size_t>(c.codes[row])];
+}
+
+// Channel per dictionary entry; nullopt for an unknown one.
+std::vector<std::optional<Channel>> ChannelsOf(const CodedStrings& c) {
+  std::vector<std::optional<Channel>> out(c.dictionary.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = ParseChannel(c.dictionary[i]);
+  return out;
+}
+
+std::string CellText(const CodedStrings& c, size_t row) {
+  if (c.codes[row] < 0) return "(missing)";
+  std::string_view v = c.dictionary[static_cast<size_t>(c.codes[row])];
+  return absl::StrCat("'", internal::Absl(v.substr(0, 40)), v.size() > 40 ? "...'" : "'");
+}
+
+constexpr char kChannelList[] = "expected pos, tmall, jd, douyin, miniprogram, wecom, app or web";
+
+}  // namespace
+
+absl::Status OrderTable::Append(const OrderColumns& c, EventReport& report) {
+  const size_t rows = c.time.size();
+  if (absl::Status s = CheckCoded(c.account_id, rows, "account_id", true); !s.ok()) return s;
+  if (absl::Status s = CheckCoded(c.channel, rows, "channel", true); !s.ok()) return s;
+  if (absl::Status s = CheckCoded(c.order_id, rows, "order_id", false); !s.ok()) return s;
+  if (absl::Status s = CheckCoded(c.store, rows, "store", false); !s.ok()) return s;
+  if (absl::Status s = CheckCoded(c.category, rows, "category", false); !s.ok()) return s;
+  if (absl::Status s = CheckLength(c.amount, rows, "amount", true); !s.ok()) return s;
+  if (absl::Status s = CheckLength(c.discount, rows, "discount", false); !s.ok()) return s;
+  if (absl::Status s = CheckLength(c.coupon_used, rows, "coupon_used", false); !s.ok()) return s;
+  const std::vector<uint32_t> accounts = Recode(c.account_id, accounts_);
+  const std::vector<uint32_t> orders = Recode(c.order_id, orders_);
+  const std::vector<uint32_t> stores = Recode(c.store, stores_);
+  const std::vector<uint32_t> categories = Recode(c.category, categories_);
+  const std::vector<std::optional<Channel>> channels = ChannelsOf(c.channel);
+  Reserve(row_count() + rows);
+  report.rows_read += rows;
+  for (size_t i = 0; i < rows; ++i) {
+    const size_t row = c.first_row_number + i;
+    const uint32_t account = CodeAt(c.account_id, accounts, i);
+    if (account == StringDictionary::kNone) {
+      report.Reject(row, "account_id", "is empty or missing");
+      continue;
+    }
+    if (c.time[i] == kMissingTime) {
+      report.Reject(row, "time", "is missing or not a parseable time");
+      continue;
+    }
+    const std::optional<Channel> channel = c.channel.codes[i] < 0 ? std::nullopt : channels[c.channel.codes[i]];
+    if (!channel) {
+      report.Reject(row, "channel", absl::StrCat("unknown channel ", CellText(c.channel, i), "; ", kChannelList));
+      continue;
+    }
+    const double amount = c.amount[i];
+    if (!std::isfinite(amount)) {
+      report.Reject(row, "amount", "is not a finite number (NaN or infinite)");
+      continue;
+    }
+    const double discount = c.discount.empty() ? 0.0 : c.discount[i];
+    if (!std::isfinite(discount)) {
+      report.Reject(row, "discount", "is not a finite number (NaN or infinite)");
+      continue;
+    }
+    if (discount < 0) {
+      report.Reject(row, "discount", "is negative");
+      continue;
+    }
+    row_numbers_.push_back(row);
+    account_codes_.push_back(account);
+    order_codes_.push_back(CodeAt(c.order_id, orders, i));
+    store_codes_.push_back(CodeAt(c.store, stores, i));
+    category_codes_.push_back(CodeAt(c.category, categories, i));
+    times_.push_back(c.time[i]);
+    amounts_.push_back(amount);
+    discounts_.push_back(discount);
+    channels_.push_back(*channel);
+    coupons_.push_back(!c.coupon_used.empty() && c.coupon_used[i] ? 1 : 0);
+    ++report.rows_accepted;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BehaviorTable::Append(const BehaviorColumns& c, EventReport& report) {
+  const size_t rows = c.time.size();
+  if (absl::Status s = CheckCoded(c.account_id, rows, "account_id", true); !s.ok()) return s;
+  if (absl::Status s = CheckCoded(c.channel, rows, "channel", true); !s.ok()) return s;
+  if (absl::Status s = CheckCoded(c.kind, rows, "kind", true); !s.ok()) return s;
+  if (absl::Status s = CheckLength(c.value, rows, "value", false); !s.ok()) return s;
+  const std::vector<uint32_t> accounts = Recode(c.account_id, accounts_);
+  const std::vector<std::optional<Channel>> channels = ChannelsOf(c.channel);
+  std::vector<std::optional<BehaviorKind>> kinds(c.kind.dictionary.size());
+  for (size_t i = 0; i < kinds.size(); ++i) kinds[i] = ParseBehaviorKind(c.kind.dictionary[i]);
+  Reserve(row_count() + rows);
+  report.rows_read += rows;
+  for (size_t i = 0; i < rows; ++i) {
+    const size_t row = c.first_row_number + i;
+    const uint32_t account = CodeAt(c.account_id, accounts, i);
+    if (account == StringDictionary::kNone) {
+      report.Reject(row, "account_id", "is empty or missing");
+      continue;
+    }
+    if (c.time[i] == kMissingTime) {
+      report.Reject(row, "time", "is missing or not a parseable time");
+      continue;
+    }
+    const std::optional<Channel> channel = c.channel.codes[i] < 0 ? std::nullopt : channels[c.channel.codes[i]];
+    if (!channel) {
+      report.Reject(row, "channel", absl::StrCat("unknown channel ", CellText(c.channel, i), "; ", kChannelList));
+      continue;
+    }
+    const std::optional<BehaviorKind> kind = c.kind.codes[i] < 0 ? std::nullopt : kinds[c.kind.codes[i]];
+    if (!kind) {
+      report.Reject(row, "kind", absl::StrCat("unknown event kind ", CellText(c.kind, i)));
+      continue;
+    }
+    const double value = c.value.empty() ? 0.0 : c.value[i];
+    if (!std::isfinite(value)) {
+      report.Reject(row, "value", "is not a finite number (NaN or infinite)");
+      continue;
+    }
+    if ((*kind == BehaviorKind::kPointsEarned || *kind == BehaviorKind::kPointsSpent) && !(value > 0)) {
+      report.Reject(row, "value", "a points event needs a positive number of points");
+      continue;
+    }
+    row_numbers_.push_back(row);
+    account_codes_.push_back(account);
+    times_.push_back(c.time[i]);
+    channels_.push_back(*channel);
+    kinds_.push_back(*kind);
+    values_.push_back(value);
+    ++report.rows_accepted;
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------------
 // CSV.
 
 namespace {

@@ -35,6 +35,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "oneid/identity/batch_report.h"
 #include "oneid/internal/strings.h"
 
@@ -140,6 +141,36 @@ struct OrderLine {
   bool coupon_used = false;
 };
 
+// A string column in dictionary form, as a pandas categorical holds it: row i is
+// dictionary[codes[i]], and a negative code is a missing value.
+struct CodedStrings {
+  absl::Span<const std::string_view> dictionary;
+  absl::Span<const int32_t> codes;
+  bool present() const { return !codes.empty(); }
+};
+
+// A time that is missing (pandas NaT, an unparseable cell converted upstream).
+inline constexpr Timestamp kMissingTime = INT64_MIN;
+
+// Whole columns of order lines, for bulk appends (the Python binding, generators). Optional
+// columns may be left empty: order_id (each line its own order), store, category, discount (0),
+// coupon_used (false).
+struct OrderColumns {
+  CodedStrings account_id, channel, order_id, store, category;
+  absl::Span<const Timestamp> time;
+  absl::Span<const double> amount, discount;
+  absl::Span<const uint8_t> coupon_used;
+  // What errors call row i: first_row_number + i.
+  size_t first_row_number = 0;
+};
+
+struct BehaviorColumns {
+  CodedStrings account_id, channel, kind;
+  absl::Span<const Timestamp> time;
+  absl::Span<const double> value;  // optional: 0
+  size_t first_row_number = 0;
+};
+
 // Columnar order lines.
 class OrderTable {
  public:
@@ -149,6 +180,12 @@ class OrderTable {
   absl::Status AddRow(const OrderLine& line, size_t row_number = kAutoRow);
   static constexpr size_t kAutoRow = static_cast<size_t>(-1);
   void Reserve(size_t rows);
+  // Appends whole columns. Each dictionary entry is interned once, not each row. A bad row (empty
+  // or missing account, missing time, unknown channel, NaN or infinite amount, bad discount) is
+  // rejected into `report` with its row number and field and the rest are appended; rows_read and
+  // rows_accepted count the rows. InvalidArgument (nothing appended) if a required column is
+  // absent or the columns differ in length.
+  absl::Status Append(const OrderColumns& columns, EventReport& report);
 
   size_t row_count() const { return times_.size(); }
   uint32_t account_code(size_t row) const { return account_codes_[row]; }
@@ -190,6 +227,8 @@ class BehaviorTable {
                       double value = 0, size_t row_number = kAutoRow);
   static constexpr size_t kAutoRow = static_cast<size_t>(-1);
   void Reserve(size_t rows);
+  // As OrderTable::Append: bad rows (also unknown kinds, bad values) go to `report`.
+  absl::Status Append(const BehaviorColumns& columns, EventReport& report);
 
   size_t row_count() const { return times_.size(); }
   uint32_t account_code(size_t row) const { return account_codes_[row]; }
