@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include <boost/math/special_functions/digamma.hpp>
 
@@ -26,16 +27,26 @@ double GammaGammaLogLikelihood(const CompressedRows& rows, const Eigen::VectorXd
   const double p = params[0], q = params[1], v = params[2];
   const double lgamma_q = std::lgamma(q), log_v = std::log(v);
   const double digamma_q = gradient ? digamma(q) : 0;
+  // The gamma-function terms depend on x only: once per distinct frequency.
+  const size_t groups = rows.distinct_a.size();
+  std::vector<double> constant(groups), digamma_pxq(groups), d_p(groups);
+  for (size_t g = 0; g < groups; ++g) {
+    const double x = rows.distinct_a[g], px = p * x;
+    constant[g] = std::lgamma(px + q) - std::lgamma(px) - lgamma_q + q * log_v + px * std::log(x);
+    if (gradient != nullptr) {
+      digamma_pxq[g] = digamma(px + q);
+      d_p[g] = x * (digamma_pxq[g] - digamma(px) + std::log(x));
+    }
+  }
   double ll = 0, g_p = 0, g_q = 0, g_v = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
+    const uint32_t g = rows.group[i];
     const double x = rows.a[i], m = rows.b[i], w = rows.weight[i];
-    const double px = p * x, log_m = std::log(m), log_x = std::log(x), log_total = std::log(x * m + v);
-    ll += w * (std::lgamma(px + q) - std::lgamma(px) - lgamma_q + q * log_v + (px - 1) * log_m + px * log_x -
-               (px + q) * log_total);
+    const double px = p * x, log_m = std::log(m), log_total = std::log(x * m + v);
+    ll += w * (constant[g] + (px - 1) * log_m - (px + q) * log_total);
     if (gradient != nullptr) {
-      const double digamma_pxq = digamma(px + q);
-      g_p += w * x * (digamma_pxq - digamma(px) + log_m + log_x - log_total);
-      g_q += w * (digamma_pxq - digamma_q + log_v - log_total);
+      g_p += w * (d_p[g] + x * (log_m - log_total));
+      g_q += w * (digamma_pxq[g] - digamma_q + log_v - log_total);
       g_v += w * (q / v - (px + q) / (x * m + v));
     }
   }

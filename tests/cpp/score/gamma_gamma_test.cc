@@ -95,7 +95,7 @@ TEST(GammaGammaTest, RecoversSimulatedParameters) {
   std::gamma_distribution<double> nu_dist(q, 1.0 / v);
   std::uniform_int_distribution<int> count(1, 8);
   std::vector<double> x, zbar;
-  for (int i = 0; i < 50000; ++i) {
+  for (int i = 0; i < 30000; ++i) {
     const double nu = nu_dist(rng);
     const int n = count(rng);
     x.push_back(n);
