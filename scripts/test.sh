@@ -3,7 +3,8 @@
 #   scripts/test.sh              RelWithDebInfo build in build/test, then pip install . and pytest
 #   scripts/test.sh --sanitize   Debug build with AddressSanitizer + UndefinedBehaviorSanitizer in
 #                                build/asan (C++ tests only: the Python interpreter is not built
-#                                with ASan, so the extension is tested in the normal mode)
+#                                with ASan, so the extension is tested in the normal mode), then
+#                                every libFuzzer target for a short bounded run (scripts/fuzz.sh)
 # Installs its own dependencies first (scripts/setup.sh) and is safe to run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,11 @@ else
 fi
 cmake --build "$build"
 (cd "$build" && ctest --output-on-failure -j"$jobs")
+
+if [ "$mode" = sanitize ]; then
+  # Short, seeded fuzz runs: new crashes surface in CI; `scripts/fuzz.sh` alone runs longer.
+  bash scripts/fuzz.sh --seconds "${ONEID_FUZZ_SECONDS:-20}"
+fi
 
 if [ "$mode" = normal ]; then
   # The analyst's path: pip install . then import oneid. Build isolation is off because setup.sh

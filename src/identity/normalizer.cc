@@ -101,7 +101,9 @@ class PhoneParser {
         digits[n++] = c;
       } else if (c == '+' && n == 0 && !plus) {
         plus = true;
-      } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t') {
+      } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')') {
+        // libphonenumber's own punctuation. Not tabs: it refuses them, and the fast path must
+        // never accept what the full parser refuses (found by fuzzing).
         continue;
       } else {
         return false;  // letters, extensions, full-width digits...: the full parser decides

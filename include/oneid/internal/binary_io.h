@@ -33,7 +33,7 @@ class BinaryWriter {
   void PutVector(const std::vector<T>& v) {
     static_assert(std::is_trivially_copyable_v<T>);
     Put<uint64_t>(v.size());
-    out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    if (!v.empty()) out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
   }
   std::string& bytes() { return out_; }
 
@@ -68,7 +68,9 @@ class BinaryReader {
     const uint64_t n = Get<uint64_t>();
     if (!ok_ || n > max_count || (in_.size() - pos_) / sizeof(T) < n) { ok_ = false; return {}; }
     std::vector<T> v(n);
-    std::memcpy(v.data(), in_.data() + pos_, n * sizeof(T));
+    // memcpy from or to the null data() of an empty vector is undefined even for 0 bytes (UBSan
+    // and the snapshot fuzzer both caught it).
+    if (n > 0) std::memcpy(v.data(), in_.data() + pos_, n * sizeof(T));
     pos_ += n * sizeof(T);
     return v;
   }

@@ -80,6 +80,15 @@ TEST(NormalizerTest, FastPathAgreesWithLibphonenumber) {
   EXPECT_GT(fast.phone_fast_path_count(), 3000u);
 }
 
+TEST(NormalizerTest, FastPathRefusesWhatTheFullParserRefuses) {
+  // Found by tests/fuzz/normalizer_fuzzer: the fast path once read tabs as separators and made a
+  // number of this, which libphonenumber refuses.
+  const Normalizer n = *Normalizer::Create("CN");
+  const std::string raw = "81300804\t\t\t\t00";
+  EXPECT_FALSE(n.NormalizePhoneWithFullParser(raw).ok());
+  EXPECT_THAT(n.NormalizePhone(raw), StatusIs(absl::StatusCode::kInvalidArgument, ""));
+}
+
 TEST(NormalizerTest, Email) {
   Normalizer n = MakeCn();
   ASSERT_OK_AND_ASSIGN(std::string e, n.NormalizeEmail("  Ann.Lee@Example.COM "));
