@@ -29,6 +29,7 @@ from .rfm import *  # noqa: F401,F403
 from .clv import *  # noqa: F401,F403
 from .churn import *  # noqa: F401,F403
 from .segment import *  # noqa: F401,F403
+from .segment import __all__ as _segment_all  # the function oneid.segment shadows the module name
 
 __version__: str = _core.__version__
 
@@ -40,5 +41,5 @@ __all__ = [
     *rfm.__all__,
     *clv.__all__,
     *churn.__all__,
-    *segment.__all__,
+    *_segment_all,
 ]

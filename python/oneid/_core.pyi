@@ -160,3 +160,123 @@ def pairwise_quality(predicted: npt.ArrayLike, truth: npt.ArrayLike) -> dict[str
 # --- score layer: RFM and churn (bind_churn.cc) ---
 
 # --- segment layer (bind_segment.cc) ---
+
+# Columns cross as (name, kind, values): kind "numeric" (1-D float64 array), "text" (list of str)
+# or "text_set" (list of list of str); rows are positional.
+_Columns = Sequence[tuple[str, str, Any]]
+
+class LifecycleConfig:
+    orders_column: str
+    recency_column: str
+    tenure_column: str
+    interval_column: str
+    previous_gap_column: str
+    new_days: float
+    active_days: float
+    lost_days: float
+    relative: bool
+    active_factor: float
+    lost_factor: float
+    min_days: float
+    max_days: float
+    output_column: str
+    def __init__(self) -> None: ...
+
+class ValueTierConfig:
+    value_column: str
+    tiers: list[tuple[str, float]]
+    cuts_are_quantiles: bool
+    decile_column: str
+    tier_column: str
+    def __init__(self) -> None: ...
+
+class TagRule:
+    name: str
+    layer: str
+    expression: str
+    description: str
+    def __init__(self, name: str, layer: str, expression: str, description: str = "") -> None: ...
+
+def default_tags() -> list[TagRule]: ...
+
+class TriggerConfig:
+    due_to_repurchase: bool
+    recency_column: str
+    interval_column: str
+    repurchase_factor: float
+    repurchase_max_factor: float
+    at_risk: bool
+    p_alive_column: str
+    p_alive_threshold: float
+    points_expiring: bool
+    points_column: str
+    points_days_column: str
+    points_window_days: float
+    cart_abandoned: bool
+    cart_days_column: str
+    cart_value_column: str
+    cart_window_days: float
+    def __init__(self) -> None: ...
+
+def segment_columns(
+    rows: int,
+    columns: _Columns,
+    lifecycle: LifecycleConfig | None,
+    value_tiers: ValueTierConfig | None,
+    tags: Sequence[TagRule],
+    missing_tag_columns: str,
+) -> tuple[dict[str, Any], list[tuple[str, str]]]: ...
+def fire_triggers(rows: int, columns: _Columns, config: TriggerConfig) -> dict[str, Any]: ...
+
+class Audience:
+    def __init__(self, expression: str) -> None: ...
+    @property
+    def expression(self) -> str: ...
+    @property
+    def columns(self) -> list[str]: ...
+    def canonical(self) -> str: ...
+    def evaluate(self, rows: int, columns: _Columns) -> npt.NDArray[np.bool_]: ...
+
+class KMeans:
+    def __init__(
+        self,
+        n_clusters: int = 8,
+        n_init: int = 4,
+        max_iter: int = 300,
+        tol: float = 1e-4,
+        seed: int = 0,
+        standardize: bool = True,
+        nan_policy: str = "error",
+        threads: int = 0,
+        init: npt.NDArray[np.float64] | None = None,
+    ) -> None: ...
+    def fit(self, x: npt.NDArray[np.float64], feature_names: Sequence[str] = ...) -> None: ...
+    def predict(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.int32]: ...
+    @property
+    def fitted(self) -> bool: ...
+    @property
+    def labels(self) -> npt.NDArray[np.int32]: ...
+    @property
+    def centers(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def inertia(self) -> float: ...
+    @property
+    def iterations(self) -> int: ...
+    @property
+    def converged(self) -> bool: ...
+    @property
+    def feature_names(self) -> list[str]: ...
+    def summary(self, top_features: int = 3) -> list[dict[str, Any]]: ...
+
+def silhouette(
+    x: npt.NDArray[np.float64], labels: Sequence[int], sample_size: int = 2000, seed: int = 0
+) -> float: ...
+def choose_k(
+    x: npt.NDArray[np.float64],
+    ks: Sequence[int],
+    n_init: int = 4,
+    seed: int = 0,
+    standardize: bool = True,
+    nan_policy: str = "error",
+    sample_size: int = 2000,
+) -> list[dict[str, Any]]: ...

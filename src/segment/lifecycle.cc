@@ -64,8 +64,12 @@ absl::StatusOr<std::vector<LifecycleStage>> AssignLifecycle(const profile::Featu
   // Optional inputs: an empty name means "not used"; a named column must exist.
   auto optional = [&](const std::string& name, const char* field) -> absl::StatusOr<std::optional<absl::Span<const double>>> {
     if (name.empty()) return std::nullopt;
-    ONEID_ASSIGN_OR_RETURN(auto column, RequireNumeric(table, name, field));
-    return column;
+    absl::StatusOr<absl::Span<const double>> column = RequireNumeric(table, name, field);
+    if (!column.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(column.status().message(), " (an optional input: set it to \"\" to go without)"));
+    }
+    return *column;
   };
   ONEID_ASSIGN_OR_RETURN(auto tenure, optional(config.tenure_column, "LifecycleConfig.tenure_column"));
   ONEID_ASSIGN_OR_RETURN(auto interval, optional(config.interval_column, "LifecycleConfig.interval_column"));
