@@ -18,4 +18,11 @@
 #include "oneid/identity/union_find.h"
 #include "oneid/identity/value_hasher.h"
 
+#include "oneid/score/churn_evaluation.h"
+#include "oneid/score/churn_label.h"
+#include "oneid/score/classifier.h"
+#include "oneid/score/gradient_boosting.h"
+#include "oneid/score/logistic_regression.h"
+#include "oneid/score/rfm.h"
+
 #endif  // ONEID_ONEID_H_

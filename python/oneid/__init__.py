@@ -26,6 +26,7 @@ from . import churn, clv, identity, profile, rfm, segment
 from .identity import *  # noqa: F401,F403  (each layer lists its names in its __all__)
 from .profile import *  # noqa: F401,F403
 from .rfm import *  # noqa: F401,F403
+from .rfm import __all__ as _rfm_all  # the function oneid.rfm shadows the module name
 from .clv import *  # noqa: F401,F403
 from .churn import *  # noqa: F401,F403
 from .segment import *  # noqa: F401,F403
@@ -38,7 +39,7 @@ __all__ = [
     "__version__",
     *identity.__all__,
     *profile.__all__,
-    *rfm.__all__,
+    *_rfm_all,
     *clv.__all__,
     *churn.__all__,
     *_segment_all,

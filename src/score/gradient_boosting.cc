@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -73,6 +74,21 @@ absl::Status CheckOptions(const GradientBoostingOptions& o) {
   if (o.max_bin < 2) return bad("max_bin", o.max_bin, ">= 2");
   if (o.nthread < 0) return bad("nthread", o.nthread, ">= 0");
   return absl::OkStatus();
+}
+
+// XGBoost 2 and later write the intercept as a vector ("base_score":"[5.15E-1]", one value per
+// target); Debian's 1.7 reads that field as a scalar and silently falls back to 0.5, shifting every
+// prediction. A single-target vector is rewritten to the scalar 1.7 expects; anything else is
+// left for XGBoost to judge.
+void ScalarBaseScore(std::string& json) {
+  static constexpr std::string_view kKey = "\"base_score\":\"[";
+  const size_t at = json.find(kKey);
+  if (at == std::string::npos) return;
+  const size_t open = at + kKey.size() - 1;
+  const size_t close = json.find("]\"", open);
+  if (close == std::string::npos || json.find(',', open) < close) return;
+  json.erase(close, 1);
+  json.erase(open, 1);
 }
 
 std::string Str(double v) {
@@ -216,7 +232,8 @@ absl::Status GradientBoostingModel::Save(const std::string& path) const {
 absl::StatusOr<GradientBoostingModel> GradientBoostingModel::Load(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (!bytes.empty() && bytes.front() == '{') ScalarBaseScore(bytes);
   auto booster = std::make_unique<Booster>();
   ONEID_RETURN_IF_ERROR(Check(XGBoosterCreate(nullptr, 0, &booster->handle), "XGBoosterCreate"));
   ONEID_RETURN_IF_ERROR(Check(XGBoosterLoadModelFromBuffer(booster->handle, bytes.data(), bytes.size()),

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <exception>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -83,11 +84,19 @@ class Objective {
       xtr.noalias() += block.transpose() * z.head(rows);
     }
     const double inv_w = 1.0 / total_weight_;
+    const double value = (loss + 0.5 * l2_ * beta.squaredNorm()) * inv_w;
+    if (value < best_) {
+      best_ = value;
+      ++improvements_;
+    }
     grad.resize(theta.size());
     grad.head(d) = ((xtr - mean_ * residual_sum).cwiseQuotient(scale_) + l2_ * beta) * inv_w;
     if (fit_intercept_) grad[d] = residual_sum * inv_w;
-    return (loss + 0.5 * l2_ * beta.squaredNorm()) * inv_w;
+    return value;
   }
+
+  // Evaluations that lowered the objective: the accepted steps, when the solver cannot say.
+  int improvements() const { return improvements_; }
 
  private:
   const FeatureMatrixView& x_;
@@ -98,6 +107,8 @@ class Objective {
   double l2_;
   bool fit_intercept_;
   double total_weight_ = 0;
+  double best_ = std::numeric_limits<double>::infinity();
+  int improvements_ = 0;
 };
 
 absl::Status CheckOptions(const LogisticRegressionOptions& o) {
@@ -208,7 +219,7 @@ absl::StatusOr<ClassifierFitReport> LogisticRegression::Fit(const FeatureMatrixV
     // LBFGSpp signals a failed line search by throwing; theta holds its last point. Whether that
     // point is good enough is decided below from the gradient, like any other end.
     line_search_failed = true;
-    report.iterations = options_.max_iterations;
+    report.iterations = std::max(0, objective.improvements() - 1);  // the first evaluation is the start
   }
   Eigen::VectorXd grad(p);
   loss = objective(theta, grad);
@@ -219,7 +230,13 @@ absl::StatusOr<ClassifierFitReport> LogisticRegression::Fit(const FeatureMatrixV
   } else if (report.gradient_norm <= options_.tolerance) {
     report.status = ClassifierFitStatus::kConverged;
   } else if (line_search_failed) {
-    report.status = ClassifierFitStatus::kNumericalIssue;
+    // A line search fails when no step lowers the objective in double precision. Near the
+    // optimum that happens once |grad|^2 / curvature drops below eps |L|, i.e. at a gradient of
+    // about sqrt(eps) max(1, |L|): the optimum is then reached as well as doubles can tell, and a
+    // tolerance below that floor is met in substance. Farther away it is a genuine failure.
+    const double floor = std::sqrt(std::numeric_limits<double>::epsilon()) * std::max(1.0, std::fabs(loss));
+    report.status = report.gradient_norm <= floor ? ClassifierFitStatus::kConverged
+                                                  : ClassifierFitStatus::kNumericalIssue;
   } else {
     report.status = ClassifierFitStatus::kNoConvergence;
   }

@@ -78,7 +78,8 @@ void ScoreField(absl::Span<const double> values, absl::Span<const double> edges,
   for (size_t i = 0; i < values.size(); ++i) out[i] = static_cast<uint8_t>(BinOf(values[i], edges));
 }
 
-int ToFiveScale(int score, int bins) { return (5 * score + bins - 1) / bins; }
+// Maps 1..bins linearly onto 1..5, rounding half up: the lowest and highest bins stay 1 and 5.
+int ToFiveScale(int score, int bins) { return 1 + (8 * (score - 1) + (bins - 1)) / (2 * (bins - 1)); }
 
 }  // namespace
 

@@ -19,9 +19,11 @@
 // the same minimiser); dividing by W keeps the gradient's scale independent of n, so one tolerance
 // serves every data size. FitReport::loss is L at the end.
 //
-// Convergence: ||grad L||_2 <= tolerance. The fit stops at max_iterations otherwise
-// (kNoConvergence); a failed line search or a non-finite value is kNumericalIssue. The model keeps
-// the last parameters in every case.
+// Convergence: ||grad L||_2 <= tolerance, or a line search that can no longer lower L in double
+// precision while ||grad L||_2 <= sqrt(machine epsilon) max(1, |L|) (a tolerance below that floor
+// cannot be met more closely). The fit stops at max_iterations otherwise (kNoConvergence); a
+// failed line search above the floor or a non-finite value is kNumericalIssue. The model keeps
+// the last parameters in every case, and FitReport::gradient_norm says how close it got.
 //
 // Thread safety: const methods may run concurrently; Fit needs exclusive access.
 #ifndef ONEID_SCORE_LOGISTIC_REGRESSION_H_

@@ -32,7 +32,8 @@
 // The recency edges RfmResult reports are in that form, so feeding them back reproduces R.
 //
 // Segments are defined on the 1..5 scale from R and FM = floor((F + M) / 2); see RfmSegmentOf and
-// docs/rfm.md for the grid. With bins != 5 each score s is first mapped to ceil(5 * s / bins).
+// docs/rfm.md for the grid. With bins != 5 each score s is first mapped linearly onto 1..5,
+// 1 + round(4 (s - 1) / (bins - 1)), so that the lowest and highest bins stay 1 and 5.
 //
 // Thread safety: free functions without shared state.
 #ifndef ONEID_SCORE_RFM_H_

@@ -146,6 +146,12 @@ TEST(RfmTest, SegmentsOfOtherBinCountsUseTheFiveScale) {
   EXPECT_EQ(rfm.segment[0], RfmSegment::kChampions);
   EXPECT_EQ(rfm.r[8], 1);
   EXPECT_EQ(rfm.segment[8], RfmSegment::kLost);
+  // Two bins: the low bin is 1 on the five-point scale, not its middle.
+  options.bins = 2;
+  ASSERT_OK_AND_ASSIGN(RfmResult two, ComputeRfm(std::vector<double>{0, 100}, std::vector<double>{10, 1},
+                                                 std::vector<double>{500, 1}, options));
+  EXPECT_EQ(two.segment[0], RfmSegment::kChampions);
+  EXPECT_EQ(two.segment[1], RfmSegment::kLost);
 }
 
 TEST(RfmTest, ErrorsNameFieldRowAndReason) {
