@@ -195,6 +195,7 @@ py::dict SummaryToDict(score::TransactionSummary&& s) {
     reason.append(e.reason);
   }
   out["errors"] = py::dict("row"_a = row, "field"_a = field, "reason"_a = reason);
+  out["rows_after_observation_end"] = s.rows_after_observation_end;
   return out;
 }
 
