@@ -201,6 +201,18 @@ class OrderTable {
   size_t row_number(size_t row) const { return row_numbers_[row]; }
   static constexpr uint32_t kNoOrder = StringDictionary::kNone;
 
+  // Whole columns (codes index the dictionaries below; kNone marks a missing order, store or
+  // category), for zero-copy export.
+  absl::Span<const uint32_t> account_codes() const { return account_codes_; }
+  absl::Span<const uint32_t> order_codes() const { return order_codes_; }
+  absl::Span<const uint32_t> store_codes() const { return store_codes_; }
+  absl::Span<const uint32_t> category_codes() const { return category_codes_; }
+  absl::Span<const Timestamp> times() const { return times_; }
+  absl::Span<const Channel> channels() const { return channels_; }
+  absl::Span<const double> amounts() const { return amounts_; }
+  absl::Span<const double> discounts() const { return discounts_; }
+  absl::Span<const uint8_t> coupons() const { return coupons_; }
+
   const StringDictionary& accounts() const { return accounts_; }
   const StringDictionary& orders() const { return orders_; }
   const StringDictionary& stores() const { return stores_; }
@@ -239,6 +251,11 @@ class BehaviorTable {
   double value(size_t row) const { return values_[row]; }
   size_t row_number(size_t row) const { return row_numbers_[row]; }
   const StringDictionary& accounts() const { return accounts_; }
+  absl::Span<const uint32_t> account_codes() const { return account_codes_; }
+  absl::Span<const Timestamp> times() const { return times_; }
+  absl::Span<const Channel> channels() const { return channels_; }
+  absl::Span<const BehaviorKind> kinds() const { return kinds_; }
+  absl::Span<const double> values() const { return values_; }
   size_t MemoryBytes() const;
 
  private:
