@@ -1,7 +1,7 @@
-// oneid demo: the main job on a built-in data set. Generates omni-channel accounts for a known
-// population, stores them in SQLite (the embedded default: no server to start), resolves them in
-// daily batches as a CRM would, writes the OneID map, merge log and rejects back to SQLite, and
-// reports identity statistics and quality against the known truth.
+// oneid demo: the main job on a built-in data set. Generates omni-channel accounts and their orders
+// and behaviour events for a known population, stores them in SQLite (the embedded default: no
+// server to start), resolves the accounts in daily batches as a CRM would, then runs profiles ->
+// scores -> segments, writes every result back to SQLite and renders a self-contained HTML report.
 #include <sqlite3.h>
 
 #include <chrono>
@@ -13,7 +13,10 @@
 #include "oneid/identity/quality.h"
 #include "oneid/identity/resolver.h"
 #include "oneid/identity/synthetic.h"
+#include "oneid/profile/event_generator.h"
 #include "src/cli/command.h"
+#include "src/cli/html_report.h"
+#include "src/cli/pipeline.h"
 
 namespace oneid::cli {
 namespace {
@@ -22,15 +25,16 @@ constexpr char kHelp[] =
     "usage: oneid demo [flags]\n"
     "\n"
     "Generates accounts for a known population (Tmall, JD, Douyin, mini-program, POS, WeCom, app;\n"
-    "formatting variants, typos, shared family devices, store kiosk phones, placeholder values),\n"
-    "stores them in SQLite, resolves them in daily batches, writes oneid_map, merge_log and rejects\n"
-    "tables, and prints identity statistics and pairwise quality against the truth.\n"
+    "formatting variants, typos, shared family devices, store kiosk phones, placeholder values) and\n"
+    "two years of their orders and behaviour events, stores them in SQLite, resolves the accounts in\n"
+    "daily batches, builds profiles, scores (RFM, BG/NBD + Gamma-Gamma CLV, churn) and segments,\n"
+    "writes oneid_map, merge_log, profiles and triggers tables and an HTML report (report.html).\n"
     "\n"
     "flags:\n"
     "  --people N      population size (default 100000)\n"
     "  --batches N     daily batches to resolve (default 4)\n"
     "  --seed N        generator seed (default 42)\n"
-    "  --out-dir DIR   where demo.db and the snapshot go (default out/demo)\n"
+    "  --out-dir DIR   where demo.db, the snapshot and report.html go (default out/demo)\n"
     "  --help          this text\n";
 
 class Db {
@@ -85,6 +89,140 @@ double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
+
+// Orders and behaviour events go into the CRM's SQLite tables as the channels deliver them.
+absl::Status StoreEvents(Db& db, const profile::GeneratedEvents& events) {
+  for (const char* sql : {"CREATE TABLE orders (order_id TEXT, account_id TEXT, time INTEGER, channel TEXT, store TEXT,"
+                          " category TEXT, amount REAL, discount REAL, coupon_used INTEGER)",
+                          "CREATE TABLE behaviour (account_id TEXT, time INTEGER, channel TEXT, kind TEXT, value REAL)",
+                          "BEGIN"}) {
+    if (absl::Status s = db.Exec(sql); !s.ok()) return s;
+  }
+  const profile::OrderTable& o = events.orders;
+  Statement insert(db.get(), "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const auto text_of = [](const profile::StringDictionary& dict, uint32_t code) {
+    return code == profile::StringDictionary::kNone ? std::string_view() : dict[code];
+  };
+  for (size_t i = 0; i < o.row_count(); ++i) {
+    insert.Text(1, text_of(o.orders(), o.order_code(i)));
+    insert.Text(2, o.account_id(i));
+    insert.Int(3, o.time(i));
+    insert.Text(4, profile::ChannelName(o.channel(i)));
+    insert.Text(5, text_of(o.stores(), o.store_code(i)));
+    insert.Text(6, text_of(o.categories(), o.category_code(i)));
+    sqlite3_bind_double(insert.get(), 7, o.amount(i));
+    sqlite3_bind_double(insert.get(), 8, o.discount(i));
+    insert.Int(9, o.coupon_used(i) ? 1 : 0);
+    if (!insert.Step()) return absl::InternalError(sqlite3_errmsg(db.get()));
+  }
+  const profile::BehaviorTable& b = events.behaviour;
+  Statement insert_b(db.get(), "INSERT INTO behaviour VALUES (?, ?, ?, ?, ?)");
+  for (size_t i = 0; i < b.row_count(); ++i) {
+    insert_b.Text(1, b.account_id(i));
+    insert_b.Int(2, b.time(i));
+    insert_b.Text(3, profile::ChannelName(b.channel(i)));
+    insert_b.Text(4, profile::BehaviorKindName(b.kind(i)));
+    sqlite3_bind_double(insert_b.get(), 5, b.value(i));
+    if (!insert_b.Step()) return absl::InternalError(sqlite3_errmsg(db.get()));
+  }
+  return db.Exec("COMMIT");
+}
+
+std::string_view ColumnText(sqlite3_stmt* stmt, int i) {
+  const unsigned char* p = sqlite3_column_text(stmt, i);
+  return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt, i)))
+           : std::string_view();
+}
+
+// Reads the events back from SQLite, as a host would. A row the tables cannot take (an unknown
+// channel or kind typed into the database by hand) is reported with its rowid, not dropped.
+absl::Status ReadEvents(Db& db, profile::OrderTable& orders, profile::BehaviorTable& behaviour,
+                        profile::EventReport& report) {
+  Statement select(db.get(), "SELECT rowid, order_id, account_id, time, channel, store, category, amount, discount, "
+                             "coupon_used FROM orders ORDER BY rowid");
+  while (sqlite3_step(select.get()) == SQLITE_ROW) {
+    sqlite3_stmt* st = select.get();
+    const size_t row = static_cast<size_t>(sqlite3_column_int64(st, 0));
+    const std::optional<profile::Channel> channel = profile::ParseChannel(ColumnText(st, 4));
+    if (!channel) {
+      report.Reject(row, "channel", "unknown channel");
+      continue;
+    }
+    profile::OrderLine line{.order_id = ColumnText(st, 1), .account_id = ColumnText(st, 2),
+                            .time = sqlite3_column_int64(st, 3), .channel = *channel, .store = ColumnText(st, 5),
+                            .category = ColumnText(st, 6), .amount = sqlite3_column_double(st, 7),
+                            .discount = sqlite3_column_double(st, 8), .coupon_used = sqlite3_column_int(st, 9) != 0};
+    if (absl::Status s = orders.AddRow(line, row); !s.ok()) report.Reject(row, "order", std::string(s.message()));
+  }
+  Statement select_b(db.get(), "SELECT rowid, account_id, time, channel, kind, value FROM behaviour ORDER BY rowid");
+  while (sqlite3_step(select_b.get()) == SQLITE_ROW) {
+    sqlite3_stmt* st = select_b.get();
+    const size_t row = static_cast<size_t>(sqlite3_column_int64(st, 0));
+    const std::optional<profile::Channel> channel = profile::ParseChannel(ColumnText(st, 3));
+    const std::optional<profile::BehaviorKind> kind = profile::ParseBehaviorKind(ColumnText(st, 4));
+    if (!channel || !kind) {
+      report.Reject(row, channel ? "kind" : "channel", channel ? "unknown behaviour kind" : "unknown channel");
+      continue;
+    }
+    if (absl::Status s = behaviour.AddRow(ColumnText(st, 1), sqlite3_column_int64(st, 2), *channel, *kind,
+                                          sqlite3_column_double(st, 5), row);
+        !s.ok()) {
+      report.Reject(row, "event", std::string(s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Writes the whole per-OneID table (features, scores, segments, tags) as `profiles`, one SQL
+// column per table column (text sets joined with '|'), and the fired triggers with their reasons.
+absl::Status WriteResults(Db& db, const cli::PipelineResult& result) {
+  const profile::FeatureTable& t = result.table;
+  const std::vector<std::string> names = t.ColumnNames();
+  std::string create = "CREATE TABLE profiles (oneid INTEGER PRIMARY KEY", insert = "INSERT INTO profiles VALUES (?";
+  for (const std::string& n : names) {
+    const bool numeric = *t.KindOf(n) == profile::ColumnKind::kNumeric;
+    absl::StrAppend(&create, ", \"", n, "\" ", numeric ? "REAL" : "TEXT");
+    insert += ", ?";
+  }
+  for (const std::string& sql : {create + ")", std::string("CREATE TABLE triggers (oneid INTEGER, kind TEXT, reason TEXT)"),
+                                 std::string("BEGIN")}) {
+    if (absl::Status s = db.Exec(sql); !s.ok()) return s;
+  }
+  Statement stmt(db.get(), insert + ")");
+  std::vector<std::string> joined(names.size());
+  for (size_t row = 0; row < t.num_rows(); ++row) {
+    stmt.Int(1, static_cast<long long>(t.oneids()[row]));
+    for (size_t c = 0; c < names.size(); ++c) {
+      const int slot = static_cast<int>(c + 2);
+      switch (*t.KindOf(names[c])) {
+        case profile::ColumnKind::kNumeric: {
+          const double v = (*t.Numeric(names[c]))[row];
+          if (std::isnan(v)) sqlite3_bind_null(stmt.get(), slot); else sqlite3_bind_double(stmt.get(), slot, v);
+          break;
+        }
+        case profile::ColumnKind::kText:
+          stmt.Text(slot, (*t.Text(names[c]))[row]);
+          break;
+        case profile::ColumnKind::kTextSet: {
+          joined[c].clear();
+          for (const std::string& v : (*t.TextSet(names[c]))->Row(row)) absl::StrAppend(&joined[c], joined[c].empty() ? "" : "|", v);
+          stmt.Text(slot, joined[c]);
+          break;
+        }
+      }
+    }
+    if (!stmt.Step()) return absl::InternalError(sqlite3_errmsg(db.get()));
+  }
+  Statement trig(db.get(), "INSERT INTO triggers VALUES (?, ?, ?)");
+  for (const segment::FiredTrigger& f : result.triggers) {
+    trig.Int(1, static_cast<long long>(f.oneid));
+    trig.Text(2, segment::TriggerKindName(f.kind));
+    trig.Text(3, f.reason);
+    if (!trig.Step()) return absl::InternalError(sqlite3_errmsg(db.get()));
+  }
+  return db.Exec("COMMIT");
+}
+
 }  // namespace
 
 int RunDemo(const std::vector<std::string>& args) {
@@ -118,7 +256,12 @@ int RunDemo(const std::vector<std::string>& args) {
   const std::vector<identity::SyntheticData> days = identity::GenerateOmniChannelBatches(synth, static_cast<size_t>(*batches));
   size_t rows = 0;
   for (const auto& d : days) rows += d.accounts.row_count();
-  std::cout << "[1/4] generated " << rows << " accounts of " << *people << " people in " << Seconds(start) << " s\n";
+  profile::EventGeneratorConfig event_config;
+  event_config.seed = static_cast<uint64_t>(*seed);
+  const profile::GeneratedEvents events = profile::GenerateEvents(identity::GenerateOmniChannel(synth), event_config);
+  std::cout << "[1/7] generated " << rows << " accounts of " << *people << " people and "
+            << events.orders.row_count() << " order lines and " << events.behaviour.row_count()
+            << " behaviour events in " << Seconds(start) << " s\n";
 
   // 2. Store them in SQLite as a CRM's account table.
   start = std::chrono::steady_clock::now();
@@ -153,7 +296,8 @@ int RunDemo(const std::vector<std::string>& args) {
     }
   }
   if (absl::Status s = db.Exec("COMMIT"); !s.ok()) return Fail(std::string(s.message()));
-  std::cout << "[2/4] stored accounts in " << db_path << " in " << Seconds(start) << " s\n";
+  if (absl::Status s = StoreEvents(db, events); !s.ok()) return Fail(std::string(s.message()));
+  std::cout << "[2/7] stored accounts, orders and behaviour in " << db_path << " in " << Seconds(start) << " s\n";
 
   // 3. Resolve day by day, reading each day's accounts back from SQLite.
   start = std::chrono::steady_clock::now();
@@ -192,7 +336,7 @@ int RunDemo(const std::vector<std::string>& args) {
               << " links refused, " << report->values_junk << " values turned junk\n";
   }
   const identity::ResolverStats stats = resolver->Stats();
-  std::cout << "[3/4] resolved " << stats.accounts << " accounts into " << stats.persons << " OneIDs in "
+  std::cout << "[3/7] resolved " << stats.accounts << " accounts into " << stats.persons << " OneIDs in "
             << Seconds(start) << " s (" << stats.memory_bytes / std::max<size_t>(1, stats.accounts)
             << " bytes of resolver state per account)\n";
 
@@ -237,7 +381,57 @@ int RunDemo(const std::vector<std::string>& args) {
   if (!quality.ok()) return Fail(std::string(quality.status().message()));
   const std::string snapshot = (dir / "identity.snapshot").string();
   if (absl::Status s = resolver->SaveSnapshot(snapshot); !s.ok()) return Fail(std::string(s.message()));
-  std::cout << "[4/4] wrote oneid_map and merge_log to SQLite and a snapshot in " << Seconds(start) << " s\n\n";
+  std::cout << "[4/7] wrote oneid_map and merge_log to SQLite and a snapshot in " << Seconds(start) << " s\n";
+
+  // 5. Profiles -> scores -> segments, over the events read back from SQLite.
+  start = std::chrono::steady_clock::now();
+  profile::OrderTable orders;
+  profile::BehaviorTable behaviour;
+  profile::EventReport read_report;
+  if (absl::Status s = ReadEvents(db, orders, behaviour, read_report); !s.ok()) return Fail(std::string(s.message()));
+  cli::PipelineOptions pipeline_options;
+  pipeline_options.as_of = event_config.end;
+  pipeline_options.seed = static_cast<uint64_t>(*seed);
+  absl::StatusOr<cli::PipelineResult> result =
+      cli::RunPipeline(orders, behaviour, profile::AccountMap::FromAssignments(map), pipeline_options);
+  if (!result.ok()) return Fail(std::string(result.status().message()));
+  std::cout << "[5/7] profiled " << result->customers << " OneIDs (" << result->buyers << " buyers), scored and "
+            << "segmented them in " << Seconds(start) << " s; " << read_report.rows_rejected
+            << " event rows unreadable, " << result->orders_report.rows_rejected + result->behaviour_report.rows_rejected
+            << " refused by the profile builder (reported)\n";
+
+  // 6. Results back into the CRM's database.
+  start = std::chrono::steady_clock::now();
+  if (absl::Status s = WriteResults(db, *result); !s.ok()) return Fail(std::string(s.message()));
+  std::cout << "[6/7] wrote profiles (" << result->table.num_columns() << " columns) and " << result->triggers.size()
+            << " triggers to SQLite in " << Seconds(start) << " s\n";
+
+  // 7. The report.
+  cli::IdentitySummary summary;
+  summary.people_generated = static_cast<size_t>(*people);
+  summary.accounts = stats.accounts;
+  summary.persons = stats.persons;
+  summary.merges = merges;
+  summary.links_refused = refused_by_reason["max_per_person"];
+  summary.junk_values = junk;
+  summary.blocklisted = blocklisted;
+  summary.rejected_rows = rejected_rows;
+  summary.rejected_fields = rejected_fields;
+  summary.largest_person = quality->largest_cluster;
+  summary.precision = quality->precision;
+  summary.recall = quality->recall;
+  summary.f1 = quality->f1;
+  summary.refusals = {{"per-person limit (max_per_person)", refused_by_reason["max_per_person"]},
+                      {"junk value (max_accounts_per_value)", junk},
+                      {"blocklisted value", blocklisted},
+                      {"rejected field (bad value)", rejected_fields},
+                      {"rejected row", rejected_rows}};
+  const std::string report_path = std::filesystem::absolute(dir / "report.html").string();
+  if (absl::Status s = cli::WriteReport(report_path, cli::RenderHtmlReport(summary, *result, profile::FormatTimestamp(event_config.end)));
+      !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
+  std::cout << "[7/7] wrote the report\n\n";
 
   std::cout << "identity statistics\n"
             << "  accounts            " << stats.accounts << "\n"
@@ -250,7 +444,12 @@ int RunDemo(const std::vector<std::string>& args) {
             << "  largest person      " << quality->largest_cluster << " accounts\n"
             << "quality against the truth (pairwise)\n"
             << "  precision " << quality->precision << "  recall " << quality->recall << "  F1 " << quality->f1 << "\n\n"
-            << "results: " << db_path << " (tables accounts, oneid_map, merge_log); snapshot: " << snapshot << "\n";
+            << "churn model on the later period: AUC " << result->churn.model.auc << ", lift at top decile "
+            << result->churn.model.lift_top_decile << " (baselines from BG/NBD: 1 - P(alive) AUC " << result->churn.p_alive_baseline.auc
+            << ", exp(-E[purchases]) AUC " << result->churn.expected_purchases_baseline.auc << ")\n\n"
+            << "results: " << db_path << " (tables accounts, orders, behaviour, oneid_map, merge_log, profiles, triggers)\n"
+            << "snapshot: " << snapshot << "\n"
+            << "report: " << report_path << "\n";
   return 0;
 }
 
