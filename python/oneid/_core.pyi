@@ -155,6 +155,41 @@ def pairwise_quality(predicted: npt.ArrayLike, truth: npt.ArrayLike) -> dict[str
 
 # --- profile layer (bind_profile.cc) ---
 
+PROFILE_CHANNELS: list[str]
+BEHAVIOR_KINDS: list[str]
+
+class EventGeneratorConfig:
+    seed: int
+    start: int
+    end: int
+    purchases_per_year: float
+    purchase_rate_shape: float
+    dropout_mean: float
+    extra_lines_mean: float
+    line_amount_median: float
+    coupon_propensity: float
+    refund_rate: float
+    browse_per_order: float
+    cart_per_order: float
+    never_buyer_browse: float
+    points_spend_share: float
+    def __init__(self) -> None: ...
+
+def build_profiles(
+    orders: dict[str, Any] | None,
+    behaviour: dict[str, Any] | None,
+    map_accounts: Any,
+    map_oneids: npt.NDArray[np.int64],
+    as_of: int,
+    top_categories: int = 3,
+    tiers: Sequence[tuple[str, float]] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """String columns are (int32 codes, categories) or 1-D cell sequences; time is int64 epoch
+    seconds (INT64_MIN for missing). Returns (columns, report)."""
+def generate_events(
+    people: SyntheticConfig, config: EventGeneratorConfig
+) -> tuple[dict[str, list[str]], npt.NDArray[np.uint32], dict[str, Any], dict[str, Any]]: ...
+
 # --- score layer: customer-base models (bind_score.cc) ---
 
 _Arr = npt.ArrayLike
