@@ -18,6 +18,12 @@
 #include "oneid/identity/union_find.h"
 #include "oneid/identity/value_hasher.h"
 
+#include "oneid/profile/event_generator.h"
+#include "oneid/profile/events.h"
+#include "oneid/profile/feature_table.h"
+#include "oneid/profile/golden_record.h"
+#include "oneid/profile/profile_builder.h"
+
 #include "oneid/score/beta_geo.h"
 #include "oneid/score/beta_geo_beta_binom.h"
 #include "oneid/score/customer_lifetime_value.h"
