@@ -17,6 +17,7 @@ APT_PACKAGES=(
   libsqlite3-dev sqlite3            # embedded store of the demo
   liblbfgspp-dev                    # L-BFGS for the customer-base model fits
   libxgboost-dev                    # gradient-boosted churn model (C API)
+  chromium                          # renders the demo's HTML report in a test
 )
 # Build tools, the Python API's own needs, then the peers that tests and benchmarks compare against.
 PY_PACKAGES=(scikit-build-core pybind11 numpy pandas pytest

@@ -81,7 +81,10 @@ std::string Axes(const Frame& f, double y_max, std::string_view x_label, std::st
 std::string BarChart(std::string_view id, std::string_view title, const std::vector<std::pair<std::string, double>>& bars,
                      std::string_view y_label) {
   Frame f;
-  f.bottom = 80;
+  // Category labels are long ("Potential Loyalist") and slanted: room below and to the left.
+  f.bottom = 95;
+  f.left = 110;
+  f.width = 720;
   double y_max = 0;
   for (const auto& [label, v] : bars) y_max = std::max(y_max, v);
   if (y_max <= 0) y_max = 1;
@@ -158,7 +161,7 @@ std::string RfmHeatMap(const profile::FeatureTable& table) {
     most = std::max(most, ++c);
   }
   Frame fr;
-  std::string s = SvgOpen(fr, "RFM heat map: customers by recency score (rows) and frequency score (columns)", "fig-rfm-heatmap");
+  std::string s = SvgOpen(fr, "RFM heat map: customers by R (rows) and F (columns) score", "fig-rfm-heatmap");
   const double cw = fr.PlotWidth() / bins, ch = fr.PlotHeight() / bins;
   for (int ri = 0; ri < bins; ++ri) {
     for (int fi = 0; fi < bins; ++fi) {
@@ -235,7 +238,7 @@ std::string RenderHtmlReport(const IdentitySummary& id, const PipelineResult& re
       "body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;color:#1a202c}"
       "h1{font-size:1.6em}h2{border-bottom:1px solid #cbd5e0;padding-bottom:.2em;margin-top:2em}"
       "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #e2e8f0;padding:.25em .6em;text-align:right}"
-      "th{background:#edf2f7}td:first-child,th:first-child{text-align:left}figure{margin:1em 0}"
+      "table{font-size:.92em}th{background:#edf2f7}td:first-child,th:first-child{text-align:left}figure{margin:1em 0}"
       ".chart text{font-size:11px;fill:#2d3748}.chart .title{font-size:13px;font-weight:600}"
       ".axis{stroke:#4a5568}.legend{font-size:12px;font-weight:600}.note{color:#4a5568;font-size:.9em}"
       "</style></head><body>\n";
@@ -277,7 +280,7 @@ std::string RenderHtmlReport(const IdentitySummary& id, const PipelineResult& re
   // Segments.
   absl::StrAppend(&h, "<h2 id=\"segments\">3. Segments</h2>");
   h += BarChart("fig-lifecycle", "Lifecycle stages", TextCounts(table, "lifecycle_stage", "(none)"), "customers");
-  h += BarChart("fig-rfm-segments", "RFM segments (buyers)", TextCounts(table, "rfm_segment", "no purchase"), "customers");
+  h += BarChart("fig-rfm-segments", "RFM segments", TextCounts(table, "rfm_segment", "no purchase"), "customers");
   h += RfmHeatMap(table);
   {
     std::vector<std::vector<std::string>> rows;
@@ -290,13 +293,13 @@ std::string RenderHtmlReport(const IdentitySummary& id, const PipelineResult& re
     for (const segment::ClusterSummary& c : result.clusters) {
       std::string top;
       for (const auto& [name, z] : c.top_features) absl::StrAppend(&top, top.empty() ? "" : ", ", name, " ", Num(z, 1), "σ");
-      std::vector<std::string> row = {absl::StrCat("cluster ", c.cluster), Count(c.size), Num(100 * c.share, 1) + "%"};
+      std::vector<std::string> row = {absl::StrCat(c.cluster), Count(c.size), Num(100 * c.share, 1) + "%"};
       for (double v : c.centroid) row.push_back(Num(v, 1));
       row.push_back(top);
       rows.push_back(row);
     }
     std::vector<std::string> header = {"cluster", "customers", "share"};
-    for (const std::string& f : result.cluster_features) header.push_back(f == "monetary_total" ? "log(1+monetary_total)" : f);
+    for (const std::string& f : result.cluster_features) header.push_back(f == "monetary_total" ? "log(1+spend)" : f);
     header.push_back("most distinctive");
     h += "<h3>Clusters (k-means on standardised features, buyers)</h3>" + Table(header, rows);
   }
