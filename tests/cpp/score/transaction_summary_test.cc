@@ -98,9 +98,9 @@ TEST(TransactionSummaryTest, HoldoutPredictionsMatchActualRepeatPurchases) {
     predicted_pnbd += pnbd.ConditionalExpectedPurchases(s.duration_holdout, s.frequency[i], s.recency[i], s.age[i]);
   }
   // Measured: 1653 (BG/NBD) and 1666 (Pareto/NBD) predicted against 1882 actual purchase days in
-  // weeks 40-78: both models under-forecast this holdout by about 12%, as FHL 2005's tracking plot
-  // also shows the forecasts running below the actual cumulative curve late in the holdout. The
-  // bound guards against gross errors (a wrong unit or horizon would be off by factors).
+  // weeks 40-78: both models under-forecast this holdout by about 12% (lifetimes' estimates give
+  // the same forecast). The bound guards against gross errors (a wrong unit or horizon would be
+  // off by factors), and the two models must agree with each other.
   EXPECT_NEAR(predicted_bg / actual, 1.0, 0.15) << "predicted " << predicted_bg << " actual " << actual;
   EXPECT_NEAR(predicted_pnbd / actual, 1.0, 0.15) << "predicted " << predicted_pnbd << " actual " << actual;
   EXPECT_NEAR(predicted_bg, predicted_pnbd, 0.02 * actual);  // the two models agree closely
