@@ -180,13 +180,27 @@ absl::StatusOr<ClassifierFitReport> LogisticRegression::Fit(const FeatureMatrixV
 
   const Eigen::Index d = x.cols();
   const auto n = static_cast<double>(x.rows());
-  // Two-pass mean and population standard deviation, unweighted (StandardScaler's convention).
-  Eigen::VectorXd mean = x.colwise().sum().transpose() / n;
+  // Mean and population standard deviation, unweighted (StandardScaler's convention), in one
+  // row-major pass over blocks (a column-at-a-time pass would stride through the whole matrix once
+  // per feature). Sums are taken about the first row so that large offsets cost no precision.
+  const Eigen::RowVectorXd shift = x.row(0);
+  Eigen::RowVectorXd sum = Eigen::RowVectorXd::Zero(d), sum_squares = Eigen::RowVectorXd::Zero(d);
+  constexpr Eigen::Index kStatsBlock = 4096;
+  for (Eigen::Index start = 0; start < x.rows(); start += kStatsBlock) {
+    const Eigen::Index rows = std::min(kStatsBlock, x.rows() - start);
+    const FeatureMatrix centred = x.middleRows(start, rows).rowwise() - shift;
+    sum += centred.colwise().sum();
+    sum_squares += centred.array().square().matrix().colwise().sum();
+  }
+  Eigen::VectorXd mean = (shift + sum / n).transpose();
   Eigen::VectorXd scale(d);
   for (Eigen::Index j = 0; j < d; ++j) {
-    const double var = (x.col(j).array() - mean[j]).square().sum() / n;
-    // A constant column carries no information; scale 1 keeps its (zero) coefficient finite.
-    scale[j] = var > 0 ? std::sqrt(var) : 1.0;
+    const double m = sum[j] / n;
+    const double var = std::max(0.0, sum_squares[j] / n - m * m);
+    // A constant column carries no information; scale 1 keeps its (zero) coefficient finite. The
+    // threshold treats a variance at rounding level of the column's magnitude as constant.
+    const double magnitude = std::max(1.0, std::fabs(mean[j]));
+    scale[j] = var > 1e-24 * magnitude * magnitude ? std::sqrt(var) : 1.0;
   }
 
   Objective objective(x, y, weights, mean, scale, options_.l2, options_.fit_intercept);
