@@ -33,6 +33,7 @@ void WriteCsvRow(std::ostream& out, std::initializer_list<std::string> fields);
 
 int RunResolve(const std::vector<std::string>& args);
 int RunDemo(const std::vector<std::string>& args);
+int RunProfile(const std::vector<std::string>& args);
 int RunSegment(const std::vector<std::string>& args);
 
 }  // namespace oneid::cli
