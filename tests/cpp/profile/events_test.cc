@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -189,6 +190,87 @@ TEST(ReadBehaviorCsvTest, RejectsUnknownKindsAndBadValues) {
   EXPECT_EQ(report.errors[3].row, 6u);
   EXPECT_THAT(ReadBehaviorCsv("account_id,time,channel\n", report),
               StatusIs(absl::StatusCode::kInvalidArgument, "no 'kind' column"));
+}
+
+// The bulk path the Python binding uses: dictionary-encoded columns; bad rows go to the report.
+TEST(OrderTableTest, AppendColumnsRejectsBadRowsAndKeepsTheRest) {
+  const std::vector<std::string_view> accounts = {"pos:1", "", "tm:2"};
+  const std::vector<int32_t> account_codes = {0, 0, 1, -1, 2, 0, 2};
+  const std::vector<std::string_view> channels = {"pos", "fax", "tmall"};
+  const std::vector<int32_t> channel_codes = {0, 0, 0, 0, 1, 0, 2};
+  const std::vector<std::string_view> orders = {"o1", "o2"};
+  const std::vector<int32_t> order_codes = {0, 0, 1, 1, 1, -1, 1};
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<Timestamp> times = {10, kMissingTime, 10, 10, 10, 10, 12};
+  const std::vector<double> amounts = {5, 5, 5, 5, 5, nan, -2};
+  const std::vector<double> discounts = {0, 0, 0, 0, 0, 0, 0};
+  const std::vector<uint8_t> coupons = {1, 0, 0, 0, 0, 0, 0};
+  OrderColumns c;
+  c.account_id = {accounts, account_codes};
+  c.channel = {channels, channel_codes};
+  c.order_id = {orders, order_codes};
+  c.time = times;
+  c.amount = amounts;
+  c.discount = discounts;
+  c.coupon_used = coupons;
+  c.first_row_number = 100;
+  OrderTable table;
+  EventReport report;
+  ASSERT_OK(table.Append(c, report));
+  EXPECT_EQ(report.rows_read, 7u);
+  EXPECT_EQ(report.rows_accepted, 2u);
+  EXPECT_EQ(report.rows_rejected, 5u);
+  ASSERT_EQ(table.row_count(), 2u);
+  EXPECT_TRUE(table.coupon_used(0));
+  EXPECT_EQ(table.account_id(1), "tm:2");
+  EXPECT_EQ(table.channel(1), Channel::kTmall);
+  EXPECT_EQ(table.row_number(1), 106u);
+  ASSERT_EQ(report.errors.size(), 5u);
+  EXPECT_EQ(report.errors[0].row, 101u);
+  EXPECT_EQ(report.errors[0].field, "time");
+  EXPECT_EQ(report.errors[1].field, "account_id");  // "" in the dictionary
+  EXPECT_EQ(report.errors[2].field, "account_id");  // code -1: missing
+  EXPECT_EQ(report.errors[3].field, "channel");
+  EXPECT_THAT(report.errors[3].reason, HasSubstr("unknown channel 'fax'"));
+  EXPECT_EQ(report.errors[4].field, "amount");
+
+  // Shape errors change nothing.
+  const std::vector<double> short_amounts = {1};
+  c.amount = short_amounts;
+  EXPECT_THAT(table.Append(c, report), StatusIs(absl::StatusCode::kInvalidArgument, "column amount has 1 rows"));
+  const std::vector<int32_t> bad_codes = {0, 0, 0, 0, 9, 0, 0};
+  c.amount = amounts;
+  c.channel = {channels, bad_codes};
+  EXPECT_THAT(table.Append(c, report), StatusIs(absl::StatusCode::kInvalidArgument, "outside its dictionary"));
+  c.channel = {};
+  EXPECT_THAT(table.Append(c, report), StatusIs(absl::StatusCode::kInvalidArgument, "column channel is required"));
+  EXPECT_EQ(table.row_count(), 2u);
+}
+
+TEST(BehaviorTableTest, AppendColumnsRejectsUnknownKindsAndBadValues) {
+  const std::vector<std::string_view> accounts = {"mp:1"};
+  const std::vector<int32_t> account_codes = {0, 0, 0, 0};
+  const std::vector<std::string_view> channels = {"miniprogram"};
+  const std::vector<int32_t> channel_codes = {0, 0, 0, 0};
+  const std::vector<std::string_view> kinds = {"browse", "purchase", "points_spent"};
+  const std::vector<int32_t> kind_codes = {0, 1, 2, 2};
+  const std::vector<Timestamp> times = {1, 2, 3, 4};
+  const std::vector<double> values = {0, 0, 0, 25};
+  BehaviorColumns c;
+  c.account_id = {accounts, account_codes};
+  c.channel = {channels, channel_codes};
+  c.kind = {kinds, kind_codes};
+  c.time = times;
+  c.value = values;
+  BehaviorTable table;
+  EventReport report;
+  ASSERT_OK(table.Append(c, report));
+  ASSERT_EQ(table.row_count(), 2u);
+  EXPECT_EQ(table.kind(1), BehaviorKind::kPointsSpent);
+  ASSERT_EQ(report.errors.size(), 2u);
+  EXPECT_EQ(report.errors[0].field, "kind");
+  EXPECT_THAT(report.errors[0].reason, HasSubstr("'purchase'"));
+  EXPECT_EQ(report.errors[1].field, "value");
 }
 
 TEST(EventReportTest, ListsAtMostMaxListedButCountsAll) {
