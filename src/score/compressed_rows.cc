@@ -35,7 +35,9 @@ CompressedRows CompressRows(absl::Span<const double> a, absl::Span<const double>
                             absl::Span<const double> weights) {
   const size_t n = a.size();
   absl::flat_hash_map<RowKey, uint32_t> index;
-  index.reserve(std::min<size_t>(n, 1 << 16));
+  // Summaries of real logs repeat rows heavily; a table sized for every row would spend its time
+  // on cache misses. It grows if the rows are all distinct.
+  index.reserve(std::min<size_t>(n, size_t{1} << 18));
   std::vector<double> ua, ub, uc, uw;
   for (size_t i = 0; i < n; ++i) {
     const double w = weights.empty() ? 1.0 : weights[i];
@@ -70,6 +72,25 @@ CompressedRows CompressRows(absl::Span<const double> a, absl::Span<const double>
     rows.group.push_back(static_cast<uint32_t>(rows.distinct_a.size() - 1));
     rows.total_weight += uw[i];
   }
+  auto index_values = [](const std::vector<double>& values, std::vector<double>* distinct, std::vector<uint32_t>* idx) {
+    *distinct = values;
+    std::sort(distinct->begin(), distinct->end());
+    distinct->erase(std::unique(distinct->begin(), distinct->end()), distinct->end());
+    idx->resize(values.size());
+    for (size_t i = 0; i < values.size(); ++i) {
+      (*idx)[i] = static_cast<uint32_t>(std::lower_bound(distinct->begin(), distinct->end(), values[i]) - distinct->begin());
+    }
+  };
+  // Worth it only when values repeat: judged on a sample, so that all-distinct (continuous-time)
+  // data does not pay for two sorts it cannot use.
+  auto repeats = [](const std::vector<double>& values) {
+    const size_t sample = std::min<size_t>(values.size(), 4096);
+    absl::flat_hash_map<uint64_t, bool> seen;
+    for (size_t i = 0; i < sample; ++i) seen.try_emplace(Bits(values[i]), true);
+    return seen.size() * 4 <= sample;
+  };
+  if (repeats(rows.b)) index_values(rows.b, &rows.distinct_b, &rows.b_index);
+  if (repeats(rows.c)) index_values(rows.c, &rows.distinct_c, &rows.c_index);
   return rows;
 }
 

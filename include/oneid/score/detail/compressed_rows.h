@@ -16,10 +16,22 @@ namespace score {
 namespace detail {
 
 // Rows (a, b, c) with weights, sorted by `a` (the frequency); `group` indexes `distinct_a`.
+// `b_index`/`c_index` index the distinct values of b and c, so that a likelihood can compute
+// ln(alpha + t_x) and ln(alpha + T) once per distinct value: a log summarised in days has at most
+// a few hundred distinct recencies and ages however many customers it holds.
 struct CompressedRows {
   std::vector<double> a, b, c, weight;
   std::vector<uint32_t> group;      // row -> index into distinct_a
   std::vector<double> distinct_a;   // ascending
+  // Empty when the values hardly repeat; then row i's value is b[i] / c[i] (see ValuesOfB/C).
+  std::vector<uint32_t> b_index, c_index;
+  std::vector<double> distinct_b, distinct_c;  // ascending
+
+  // The table of b values a likelihood precomputes over, and a row's position in it.
+  const std::vector<double>& ValuesOfB() const { return b_index.empty() ? b : distinct_b; }
+  const std::vector<double>& ValuesOfC() const { return c_index.empty() ? c : distinct_c; }
+  size_t BIndex(size_t row) const { return b_index.empty() ? row : b_index[row]; }
+  size_t CIndex(size_t row) const { return c_index.empty() ? row : c_index[row]; }
   double total_weight = 0.0;
 
   size_t size() const { return a.size(); }
