@@ -199,3 +199,57 @@ def test_evaluation_takes_any_score_and_names_errors():
         oneid.evaluate_churn([0, 1], [0.1, np.nan])
     with pytest.raises(ValueError, match="single class"):
         oneid.evaluate_churn([1, 1], [0.1, 0.2])
+
+
+# ---------------------------------------------------------------------------------------------
+# The time split end to end, with P(alive) as the unsupervised baseline
+
+
+def simulate_log(customers=5000, end_day=700, seed=11):
+    """Customers join over 300 days, buy as Poisson processes with gamma rates and drop out after
+    exponential lifetimes with gamma rates (the Pareto/NBD story); whole days."""
+    rng = np.random.default_rng(seed)
+    ids, days = [], []
+    for c in range(customers):
+        rate = rng.gamma(1.2, 1 / 25)
+        start = rng.uniform(0, 300)
+        death = min(start + rng.exponential(1 / rng.gamma(2.0, 1 / 1000)), end_day)
+        times = start + np.cumsum(rng.exponential(1 / rate, size=200))
+        times = np.concatenate([[start], times[times < death]])
+        ids.append(np.full(len(times), c + 1))
+        days.append(np.floor(times))
+    return pd.DataFrame({"customer": np.concatenate(ids), "day": np.concatenate(days)})
+
+
+def features_as_of(log, cutoff):
+    past = log[log.day <= cutoff]
+    g = past.groupby("customer").day
+    first, last, count = g.min(), g.max(), g.size()
+    tenure = cutoff - first
+    rate = count / (tenure + 30)
+    X = np.column_stack([np.log1p(cutoff - last), np.log1p(count), np.log1p(tenure), rate,
+                         np.log1p((cutoff - last) * rate)])
+    return pd.DataFrame(X, index=count.index)
+
+
+def test_time_split_model_and_p_alive_baseline():
+    log = simulate_log()
+    horizon, c1 = 90, 400
+    c2 = c1 + horizon
+    train_labels = oneid.churn_labels(log.customer, log.day, cutoff=c1, horizon_days=horizon)
+    test_labels = oneid.churn_labels(log.customer, log.day, cutoff=c2, horizon_days=horizon)
+    X1 = features_as_of(log, c1).loc[train_labels.customer]
+    X2 = features_as_of(log, c2).loc[test_labels.customer]
+    model = oneid.ChurnModel("logistic").fit(X1.to_numpy(), train_labels.churned)
+    e_model = oneid.evaluate_churn(test_labels.churned, model.predict_proba(X2.to_numpy()))
+    assert e_model["auc"] > 0.85
+    assert e_model["max_calibration_gap"] < 0.1
+
+    # P(alive) needs no labels: BG/NBD fitted on the history up to cut-off 2 only.
+    summary = oneid.summary_from_transactions(log, "customer", "day", observation_period_end=c2)
+    summary = summary.loc[test_labels.customer]
+    bg = oneid.BetaGeo().fit(summary.frequency, summary.recency, summary["T"])
+    p_alive = np.asarray(bg.conditional_probability_alive(summary.frequency, summary.recency, summary["T"]))
+    e_baseline = oneid.evaluate_churn(test_labels.churned, 1 - p_alive)
+    assert e_baseline["auc"] > 0.7
+    assert e_baseline["lift_top_decile"] > 1.2
