@@ -235,11 +235,12 @@ void BindChurn(py::module_& m) {
       .def_static("load", &Load<LogisticRegression>, "path"_a, "Reads a model written by save().")
       .def_property_readonly("fitted", &LogisticRegression::fitted)
       .def_property_readonly("n_features", &LogisticRegression::num_features)
-      .def_property_readonly("coefficients", &LogisticRegression::coefficients,
-                             "Coefficients on the standardised features.")
+      // Copies, not views: a view would dangle once a later fit replaces the model's vectors.
+      .def_property_readonly("coefficients", [](const LogisticRegression& lr) { return Eigen::VectorXd(lr.coefficients()); },
+                             "Coefficients on the standardised features (a copy).")
       .def_property_readonly("intercept", &LogisticRegression::intercept)
-      .def_property_readonly("means", &LogisticRegression::means)
-      .def_property_readonly("scales", &LogisticRegression::scales)
+      .def_property_readonly("means", [](const LogisticRegression& lr) { return Eigen::VectorXd(lr.means()); })
+      .def_property_readonly("scales", [](const LogisticRegression& lr) { return Eigen::VectorXd(lr.scales()); })
       .def_property_readonly("l2", [](const LogisticRegression& lr) { return lr.options().l2; });
 
   py::class_<GradientBoostingModel>(m, "GradientBoosting",

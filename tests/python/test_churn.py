@@ -57,6 +57,10 @@ def test_logistic_contract_shapes_dtypes_and_round_trip(tmp_path):
     assert p.dtype == np.float64 and p.shape == (500,)
     assert ((p > 0) & (p < 1)).all()
     assert set(model.fit_report_) == {"status", "converged", "iterations", "loss", "gradient_norm"}
+    coef = model.coef_
+    model.fit(X[:100] * 3, y[:100])  # a refit must not change (or free) arrays handed out before
+    np.testing.assert_array_equal(coef, oneid.ChurnModel("logistic").fit(X.astype(np.float32), y).coef_)
+    model.fit(X.astype(np.float32), y.astype(int))
     path = tmp_path / "model.lr"
     model.save(path)
     loaded = oneid.ChurnModel.load(path)
