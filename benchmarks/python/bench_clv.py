@@ -163,6 +163,7 @@ def main() -> None:
     parser.add_argument("--lifetimes-pnbd-max", type=int, default=100_000, help="largest size lifetimes runs Pareto/NBD at")
     parser.add_argument("--scipy-pnbd-max", type=int, default=100_000, help="largest size scipy runs Pareto/NBD at")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--models", default="bgnbd,pnbd", help="bgnbd, pnbd or both (comma-separated)")
     parser.add_argument("--json", help="write the rows as JSON here")
     args = parser.parse_args()
 
@@ -170,7 +171,9 @@ def main() -> None:
     if 100_000 not in [n for _, _, n in datasets]:
         datasets.insert(1, ("simulated 100,000", "sim", 100_000))
     rows = []
-    for model in ("bgnbd", "pnbd"):
+    for model in [m for m in args.models.split(",") if m]:
+        if model not in ("bgnbd", "pnbd"):
+            parser.error(f"unknown model {model!r}")
         for label, kind, n in datasets:
             x, tx, T = cdnow() if kind == "cdnow" else simulate(model, n, seed=7)
             contenders = {"oneid": lambda: run_oneid(model, x, tx, T)}
