@@ -40,9 +40,9 @@ TEST_F(BetaGeoCdnowTest, ReproducesPublishedEstimates) {
   EXPECT_LT(model.report().distinct_rows, 2357);  // identical rows were merged
 }
 
-// FHL 2005, section 4: customer 1545 (x = 2, t_x = 30.43, T = 38.86) is expected to make 1.226
-// purchases in the next 39 weeks; the technical note "Computing P(alive)" gives P(alive) = 0.838...
-// The conditional expectation figure is the paper's; lifetimes' test suite reproduces it.
+// Hardie's BG/NBD Excel implementation of FHL 2005 (the figure lifetimes' test suite checks as
+// "returns_same_value_as_Hardie_excel_sheet"): at the published estimates, a customer with x = 2,
+// t_x = 30.43, T = 38.86 weeks is expected to make 1.226 purchases in the next 39 weeks.
 TEST_F(BetaGeoCdnowTest, ReproducesPublishedPredictions) {
   ASSERT_OK_AND_ASSIGN(BetaGeoModel model, BetaGeoModel::Create({0.243, 4.414, 0.793, 2.426}));
   EXPECT_NEAR(model.ConditionalExpectedPurchases(39, 2, 30.43, 38.86), 1.226, 0.001);
