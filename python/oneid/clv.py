@@ -34,8 +34,6 @@ __all__ = [
     "summary_from_transactions",
 ]
 
-PathLike = "str | os.PathLike[str]"
-
 # Length of a month in the time unit of the data, for CLV (lifetimes' `freq` convention).
 _PERIODS_PER_MONTH = {"D": 30.0, "W": 4.345, "M": 1.0, "H": 30.0 * 24.0}
 
