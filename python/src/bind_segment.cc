@@ -63,11 +63,11 @@ py::tuple SegmentColumns(size_t rows, const py::list& columns, const std::option
 }
 
 py::array EvaluateAudience(const seg::Audience& audience, size_t rows, const py::list& columns) {
-  const profile::FeatureTable table = TableFromColumns(rows, columns);
+  const ColumnViews views(rows, columns);
   absl::StatusOr<std::vector<uint8_t>> mask;
   {
     py::gil_scoped_release nogil;
-    mask = audience.Evaluate(table);
+    mask = audience.Evaluate(views.set());
   }
   return ToNumpy<bool>(ValueOrThrow(std::move(mask)));
 }

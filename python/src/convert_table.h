@@ -13,6 +13,7 @@
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <deque>
 #include <numeric>
 #include <string>
 #include <utility>
@@ -20,6 +21,7 @@
 
 #include "convert.h"
 #include "oneid/profile/feature_table.h"
+#include "oneid/segment/column_set.h"
 
 namespace oneid::python {
 
@@ -66,6 +68,48 @@ inline profile::FeatureTable TableFromColumns(size_t rows, const py::list& colum
   }
   return table;
 }
+
+// Column views for an audience, without building a FeatureTable: numeric columns are read in
+// place from their (C-contiguous float64) arrays; text and text sets are copied into storage this
+// object owns. Build with the GIL held; the views stay valid while this object lives.
+class ColumnViews {
+ public:
+  ColumnViews(size_t rows, const py::list& columns) : set_(rows) {
+    for (py::handle item : columns) {
+      auto spec = item.cast<py::tuple>();
+      if (spec.size() != 3) throw py::value_error("a column is (name, kind, values)");
+      const std::string name = spec[0].cast<std::string>();
+      const std::string kind = spec[1].cast<std::string>();
+      py::handle values = spec[2];
+      if (kind == "numeric") {
+        auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(values);
+        if (!array || array.ndim() != 1) throw py::value_error("column '" + name + "': expected a 1-D float64 array");
+        arrays_.push_back(array);
+        ThrowIfError(set_.AddNumeric(name, absl::MakeConstSpan(array.data(), static_cast<size_t>(array.shape(0)))));
+      } else if (kind == "text") {
+        std::vector<std::string>& texts = texts_.emplace_back();
+        for (py::handle cell : values) texts.push_back(CellText(cell, name));
+        ThrowIfError(set_.AddText(name, absl::MakeConstSpan(texts)));
+      } else if (kind == "text_set") {
+        profile::TextSetColumn& set = sets_.emplace_back();
+        for (py::handle row : values) {
+          for (py::handle cell : row) set.values.push_back(CellText(cell, name));
+          set.offsets.push_back(set.values.size());
+        }
+        ThrowIfError(set_.AddTextSet(name, &set));
+      } else {
+        throw py::value_error("column '" + name + "': unknown kind '" + kind + "'");
+      }
+    }
+  }
+  const segment::ColumnSet& set() const { return set_; }
+
+ private:
+  segment::ColumnSet set_;
+  std::vector<py::array_t<double>> arrays_;          // keep the viewed arrays alive
+  std::deque<std::vector<std::string>> texts_;       // deques: stable addresses
+  std::deque<profile::TextSetColumn> sets_;
+};
 
 // The named columns of `table` as {name: float64 array | list of str | list of list of str}.
 inline py::dict ColumnsToPython(const profile::FeatureTable& table, const std::vector<std::string>& names) {

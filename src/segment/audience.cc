@@ -671,7 +671,7 @@ absl::Status TypeError(size_t pos, std::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("type error at position ", pos + 1, ": ", internal::Absl(what)));
 }
 
-absl::StatusOr<Operand> BindValue(const Value& v, const profile::FeatureTable& table) {
+absl::StatusOr<Operand> BindValue(const Value& v, const ColumnSet& table) {
   Operand o;
   switch (v.kind) {
     case ValueKind::kNumber:
@@ -686,45 +686,46 @@ absl::StatusOr<Operand> BindValue(const Value& v, const profile::FeatureTable& t
     case ValueKind::kColumn:
     case ValueKind::kCount: break;
   }
-  if (!table.Has(v.text)) {
-    std::vector<std::string> names = table.ColumnNames();
+  const ColumnSet::Column* column = table.Find(v.text);
+  if (column == nullptr) {
+    std::vector<std::string> names = table.names();
     const size_t shown = std::min<size_t>(names.size(), 30);
     std::string list = absl::StrJoin(names.begin(), names.begin() + static_cast<ptrdiff_t>(shown), ", ");
     if (shown < names.size()) absl::StrAppend(&list, ", ... (", names.size(), " columns)");
     return absl::InvalidArgumentError(absl::StrCat("unknown column '", Printable(v.text, 80), "' at position ",
                                                    v.pos + 1, "; the table has: ", names.empty() ? "no columns" : list));
   }
-  const profile::ColumnKind kind = *table.KindOf(v.text);
+  const profile::ColumnKind kind = column->kind;
   if (v.kind == ValueKind::kCount) {
     if (kind != profile::ColumnKind::kTextSet) {
       return TypeError(v.pos, absl::StrCat("count() needs a text-set column; '", v.text, "' is ",
                                            internal::Absl(profile::ColumnKindName(kind))));
     }
-    o.set = *table.TextSet(v.text);
+    o.set = column->text_set;
     o.count = true;
     o.label = absl::StrCat("count(", v.text, ")");
     return o;
   }
   switch (kind) {
     case profile::ColumnKind::kNumeric:
-      o.numbers = table.Numeric(v.text)->data();
+      o.numbers = column->numeric.data();
       o.label = absl::StrCat("numeric column '", v.text, "'");
       break;
     case profile::ColumnKind::kText:
       o.type = Type::kText;
-      o.texts = table.Text(v.text)->data();
+      o.texts = column->text.data();
       o.label = absl::StrCat("text column '", v.text, "'");
       break;
     case profile::ColumnKind::kTextSet:
       o.type = Type::kSet;
-      o.set = *table.TextSet(v.text);
+      o.set = column->text_set;
       o.label = absl::StrCat("text-set column '", v.text, "'");
       break;
   }
   return o;
 }
 
-absl::StatusOr<Bound> Bind(const AudienceNode& n, const profile::FeatureTable& table) {
+absl::StatusOr<Bound> Bind(const AudienceNode& n, const ColumnSet& table) {
   Bound b;
   b.kind = n.kind;
   b.op = n.op;
@@ -976,11 +977,15 @@ absl::StatusOr<Audience> Audience::Compile(std::string_view expression) {
 
 std::string Audience::ToString() const { return NodeText(*root_); }
 
-absl::Status Audience::Check(const profile::FeatureTable& table) const {
-  return Bind(*root_, table).status();
-}
+absl::Status Audience::Check(const profile::FeatureTable& table) const { return Check(ColumnSet(table)); }
+
+absl::Status Audience::Check(const ColumnSet& columns) const { return Bind(*root_, columns).status(); }
 
 absl::StatusOr<std::vector<uint8_t>> Audience::Evaluate(const profile::FeatureTable& table) const {
+  return Evaluate(ColumnSet(table));
+}
+
+absl::StatusOr<std::vector<uint8_t>> Audience::Evaluate(const ColumnSet& table) const {
   ONEID_ASSIGN_OR_RETURN(const Bound bound, Bind(*root_, table));
   const size_t rows = table.num_rows();
   std::vector<uint8_t> out(rows);

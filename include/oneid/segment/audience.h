@@ -60,6 +60,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "oneid/profile/feature_table.h"
+#include "oneid/segment/column_set.h"
 
 namespace oneid {
 inline namespace v0 {
@@ -90,8 +91,11 @@ class Audience {
   // One byte per row of `table`: 1 when the row is in the audience, else 0. InvalidArgument on an
   // unknown column or a type error (see the file comment).
   [[nodiscard]] absl::StatusOr<std::vector<uint8_t>> Evaluate(const profile::FeatureTable& table) const;
+  // The same over column views (column_set.h): no copy of the columns.
+  [[nodiscard]] absl::StatusOr<std::vector<uint8_t>> Evaluate(const ColumnSet& columns) const;
   // Checks columns and types against `table` without evaluating (what Evaluate checks first).
   [[nodiscard]] absl::Status Check(const profile::FeatureTable& table) const;
+  [[nodiscard]] absl::Status Check(const ColumnSet& columns) const;
   // The number of rows in the audience.
   [[nodiscard]] absl::StatusOr<size_t> Count(const profile::FeatureTable& table) const;
 
