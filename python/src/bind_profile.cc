@@ -213,9 +213,18 @@ py::tuple BuildProfiles(const py::object& orders, const py::object& behaviour, c
   columns[ToStr(profile::ProfileColumns::kMemberTier)] = ToStrList(*shared->Text(profile::ProfileColumns::kMemberTier));
   for (std::string_view set : {profile::ProfileColumns::kTopCategories, profile::ProfileColumns::kChannels}) {
     const profile::TextSetColumn* c = *shared->TextSet(set);
+    // Few distinct values (categories, channels) over many rows: one str object each, shared.
+    absl::flat_hash_map<absl::string_view, py::object> strs;
     py::list rows(c->rows());
     for (size_t r = 0; r < c->rows(); ++r) {
-      rows[r] = py::tuple(ToStrList(c->Row(r)));
+      const auto row = c->Row(r);
+      py::tuple t(row.size());
+      for (size_t k = 0; k < row.size(); ++k) {
+        auto [it, inserted] = strs.try_emplace(internal::Absl(row[k]));
+        if (inserted) it->second = ToStr(row[k]);
+        t[k] = it->second;
+      }
+      rows[r] = std::move(t);
     }
     columns[ToStr(set)] = rows;
   }

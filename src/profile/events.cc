@@ -194,7 +194,21 @@ std::optional<BehaviorKind> ParseBehaviorKind(std::string_view name) {
 // ---------------------------------------------------------------------------------------------
 // Dictionary, report, tables.
 
+bool StringDictionary::AdoptIfEmpty(absl::Span<const std::string_view> distinct) {
+  if (!strings_.empty()) return false;
+  strings_.assign(distinct.begin(), distinct.end());
+  indexed_ = strings_.empty();
+  return true;
+}
+
+void StringDictionary::BuildIndex() {
+  codes_.reserve(strings_.size());
+  for (size_t i = 0; i < strings_.size(); ++i) codes_.emplace(strings_[i], static_cast<uint32_t>(i));
+  indexed_ = true;
+}
+
 uint32_t StringDictionary::Intern(std::string_view text) {
+  if (!indexed_) BuildIndex();
   auto it = codes_.find(text);
   if (it != codes_.end()) return it->second;
   const auto code = static_cast<uint32_t>(strings_.size());
@@ -204,6 +218,13 @@ uint32_t StringDictionary::Intern(std::string_view text) {
 }
 
 uint32_t StringDictionary::Find(std::string_view text) const {
+  if (!indexed_) {
+    // Not indexed yet (adopted): a scan keeps Find const and thread-safe; Intern builds the index.
+    for (size_t i = 0; i < strings_.size(); ++i) {
+      if (strings_[i] == text) return static_cast<uint32_t>(i);
+    }
+    return kNone;
+  }
   auto it = codes_.find(text);
   return it == codes_.end() ? kNone : it->second;
 }
@@ -343,6 +364,13 @@ absl::Status CheckLength(absl::Span<const T> column, size_t rows, std::string_vi
 // Dictionary entry -> table code, interned once per entry (kNone for "").
 std::vector<uint32_t> Recode(const CodedStrings& c, StringDictionary& dict) {
   std::vector<uint32_t> out(c.dictionary.size());
+  if (dict.AdoptIfEmpty(c.dictionary)) {
+    // The common case (one bulk append into a new table): codes carry over, nothing is hashed.
+    for (size_t i = 0; i < out.size(); ++i) {
+      out[i] = c.dictionary[i].empty() ? StringDictionary::kNone : static_cast<uint32_t>(i);
+    }
+    return out;
+  }
   for (size_t i = 0; i < out.size(); ++i) {
     out[i] = c.dictionary[i].empty() ? StringDictionary::kNone : dict.Intern(c.dictionary[i]);
   }

@@ -105,10 +105,16 @@ class StringDictionary {
   size_t size() const { return strings_.size(); }
   const std::vector<std::string>& strings() const { return strings_; }
   size_t MemoryBytes() const;
+  // When this dictionary is empty, takes `distinct` (which must hold distinct strings, as a pandas
+  // categorical's categories do) as its entries, code i for entry i, without hashing them: the
+  // hash index is built by the first Intern. Returns false and changes nothing otherwise.
+  bool AdoptIfEmpty(absl::Span<const std::string_view> distinct);
 
  private:
+  void BuildIndex();
   std::vector<std::string> strings_;
   internal::StringMap<uint32_t> codes_;
+  bool indexed_ = true;  // false after AdoptIfEmpty until the first Intern
 };
 
 // What reading or folding a batch of events did. Every rejected row is counted and, up to
@@ -142,7 +148,8 @@ struct OrderLine {
 };
 
 // A string column in dictionary form, as a pandas categorical holds it: row i is
-// dictionary[codes[i]], and a negative code is a missing value.
+// dictionary[codes[i]], and a negative code is a missing value. Dictionary entries must be
+// distinct (a categorical's are): a repeated order id would count as two orders.
 struct CodedStrings {
   absl::Span<const std::string_view> dictionary;
   absl::Span<const int32_t> codes;

@@ -234,6 +234,23 @@ TEST(OrderTableTest, AppendColumnsRejectsBadRowsAndKeepsTheRest) {
   EXPECT_THAT(report.errors[3].reason, HasSubstr("unknown channel 'fax'"));
   EXPECT_EQ(report.errors[4].field, "amount");
 
+  // A second append interns into the dictionaries the first one adopted.
+  const std::vector<std::string_view> more_accounts = {"tm:2", "app:3"};
+  const std::vector<int32_t> more_codes = {1, 0};
+  OrderColumns more;
+  more.account_id = {more_accounts, more_codes};
+  const std::vector<int32_t> more_channels = {0, 0};
+  more.channel = {channels, more_channels};
+  const std::vector<Timestamp> more_times = {20, 21};
+  const std::vector<double> more_amounts = {1, 2};
+  more.time = more_times;
+  more.amount = more_amounts;
+  ASSERT_OK(table.Append(more, report));
+  ASSERT_EQ(table.row_count(), 4u);
+  EXPECT_EQ(table.account_id(2), "app:3");
+  EXPECT_EQ(table.account_code(3), table.account_code(1));  // "tm:2" again, same code
+  EXPECT_EQ(table.accounts().size(), 4u);                    // pos:1, "", tm:2, app:3
+
   // Shape errors change nothing.
   const std::vector<double> short_amounts = {1};
   c.amount = short_amounts;
@@ -244,7 +261,7 @@ TEST(OrderTableTest, AppendColumnsRejectsBadRowsAndKeepsTheRest) {
   EXPECT_THAT(table.Append(c, report), StatusIs(absl::StatusCode::kInvalidArgument, "outside its dictionary"));
   c.channel = {};
   EXPECT_THAT(table.Append(c, report), StatusIs(absl::StatusCode::kInvalidArgument, "column channel is required"));
-  EXPECT_EQ(table.row_count(), 2u);
+  EXPECT_EQ(table.row_count(), 4u);
 }
 
 TEST(BehaviorTableTest, AppendColumnsRejectsUnknownKindsAndBadValues) {
@@ -271,6 +288,19 @@ TEST(BehaviorTableTest, AppendColumnsRejectsUnknownKindsAndBadValues) {
   EXPECT_EQ(report.errors[0].field, "kind");
   EXPECT_THAT(report.errors[0].reason, HasSubstr("'purchase'"));
   EXPECT_EQ(report.errors[1].field, "value");
+}
+
+TEST(StringDictionaryTest, AdoptedEntriesKeepTheirCodesAndIndexLazily) {
+  StringDictionary dict;
+  const std::vector<std::string_view> distinct = {"b", "", "a"};
+  ASSERT_TRUE(dict.AdoptIfEmpty(distinct));
+  EXPECT_EQ(dict.Find("a"), 2u);  // found by a scan before any index exists
+  EXPECT_EQ(dict.Find("zz"), StringDictionary::kNone);
+  EXPECT_EQ(dict.Intern("b"), 0u);  // builds the index
+  EXPECT_EQ(dict.Intern("c"), 3u);
+  EXPECT_EQ(dict.Find("c"), 3u);
+  EXPECT_FALSE(dict.AdoptIfEmpty(distinct));
+  EXPECT_EQ(dict.size(), 4u);
 }
 
 TEST(EventReportTest, ListsAtMostMaxListedButCountsAll) {
