@@ -138,48 +138,60 @@ void Assign(const MatrixXd& z, const VectorXd& row_norms, const MatrixXd& center
   }
 }
 
-// Greedy k-means++.
-MatrixXd SeedPlusPlus(const MatrixXd& z, int k, Rng& rng, int threads) {
+// Greedy k-means++. The distances from every row to all candidates of a step come from one
+// matrix product per block of rows (||x||^2 - 2 x.c + ||c||^2), so a step reads the data once
+// rather than once per candidate.
+MatrixXd SeedPlusPlus(const MatrixXd& z, const VectorXd& row_norms, int k, Rng& rng, int threads) {
   const Eigen::Index n = z.rows(), d = z.cols();
+  const Eigen::Index blocks = (n + kBlock - 1) / kBlock;
   MatrixXd centers(k, d);
   const int trials = 2 + static_cast<int>(std::log(static_cast<double>(k)));
-  auto distances_to = [&](const Eigen::RowVectorXd& c, VectorXd& out) {
-    out.setZero(n);
-    for (Eigen::Index j = 0; j < d; ++j) out.array() += (z.col(j).array() - c[j]).square();
+  // dist(i, t) = min(closest[i], squared distance from row i to candidate t).
+  auto distances = [&](const MatrixXd& candidates, const VectorXd* closest, MatrixXd& dist) {
+    const Eigen::Index t = candidates.rows();
+    const MatrixXd candidates_t = candidates.transpose();
+    const VectorXd cand_norms = candidates.rowwise().squaredNorm();
+    dist.resize(n, t);
+    ParallelBlocks(blocks, threads, [&](Eigen::Index b) {
+      const Eigen::Index start = b * kBlock, m = std::min(kBlock, n - start);
+      const MatrixXd cross = z.middleRows(start, m) * candidates_t;
+      for (Eigen::Index c = 0; c < t; ++c) {
+        for (Eigen::Index i = 0; i < m; ++i) {
+          double v = std::max(0.0, row_norms[start + i] - 2 * cross(i, c) + cand_norms[c]);
+          if (closest != nullptr) v = std::min(v, (*closest)[start + i]);
+          dist(start + i, c) = v;
+        }
+      }
+    });
   };
   centers.row(0) = z.row(static_cast<Eigen::Index>(rng.Below(static_cast<size_t>(n))));
-  VectorXd closest;
-  distances_to(centers.row(0), closest);
-  double potential = closest.sum();
+  MatrixXd dist;
+  distances(centers.topRows(1), nullptr, dist);
+  VectorXd closest = dist.col(0);
   std::vector<double> cumulative(static_cast<size_t>(n));
-  std::vector<VectorXd> candidate_dist(static_cast<size_t>(trials));
+  MatrixXd candidates(trials, d);
+  std::vector<Eigen::Index> picked(static_cast<size_t>(trials));
   for (int c = 1; c < k; ++c) {
     std::partial_sum(closest.data(), closest.data() + n, cumulative.begin());
-    std::vector<Eigen::Index> candidates(static_cast<size_t>(trials));
     for (int t = 0; t < trials; ++t) {
       const double target = rng.Uniform() * cumulative.back();
       auto it = std::upper_bound(cumulative.begin(), cumulative.end(), target);
-      candidates[static_cast<size_t>(t)] = std::min<Eigen::Index>(it - cumulative.begin(), n - 1);
+      picked[static_cast<size_t>(t)] = std::min<Eigen::Index>(it - cumulative.begin(), n - 1);
+      candidates.row(t) = z.row(picked[static_cast<size_t>(t)]);
     }
-    ParallelBlocks(trials, threads, [&](Eigen::Index t) {
-      VectorXd& dist = candidate_dist[static_cast<size_t>(t)];
-      distances_to(z.row(candidates[static_cast<size_t>(t)]), dist);
-      dist = dist.cwiseMin(closest);
-    });
+    distances(candidates, &closest, dist);
     int best = 0;
     double best_potential = std::numeric_limits<double>::infinity();
     for (int t = 0; t < trials; ++t) {
-      const double p = candidate_dist[static_cast<size_t>(t)].sum();
+      const double p = dist.col(t).sum();
       if (p < best_potential) {
         best_potential = p;
         best = t;
       }
     }
-    centers.row(c) = z.row(candidates[static_cast<size_t>(best)]);
-    closest = candidate_dist[static_cast<size_t>(best)];
-    potential = best_potential;
+    centers.row(c) = candidates.row(best);
+    closest = dist.col(best);
   }
-  (void)potential;
   return centers;
 }
 
@@ -334,7 +346,12 @@ absl::StatusOr<KMeansReport> KMeans::Fit(const Eigen::Ref<const MatrixXd>& x, st
   ONEID_ASSIGN_OR_RETURN(const MatrixXd z, Transform(x));
   const VectorXd row_norms = z.rowwise().squaredNorm();
   // scikit-learn's tolerance: relative to the mean variance of the clustered features.
-  const double mean_variance = ((z.rowwise() - z.colwise().mean()).colwise().squaredNorm() / static_cast<double>(z.rows())).mean();
+  double mean_variance = 0;
+  for (Eigen::Index j = 0; j < z.cols(); ++j) {
+    const double mean = z.col(j).mean();
+    mean_variance += (z.col(j).array() - mean).square().sum() / static_cast<double>(z.rows());
+  }
+  mean_variance /= static_cast<double>(z.cols());
   const double tol = options_.tolerance * mean_variance;
   const int threads = ThreadCount(options_.threads);
 
@@ -348,7 +365,7 @@ absl::StatusOr<KMeansReport> KMeans::Fit(const Eigen::Ref<const MatrixXd>& x, st
       if (options_.standardize) start = (start.rowwise() - mean_).array().rowwise() / scale_.array();
     } else {
       Rng rng(options_.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(init) + 1);
-      start = SeedPlusPlus(z, options_.n_clusters, rng, threads);
+      start = SeedPlusPlus(z, row_norms, options_.n_clusters, rng, threads);
     }
     Run run = Lloyd(z, row_norms, std::move(start), options_, tol, threads);
     if (run.inertia < best.inertia) {
