@@ -40,4 +40,13 @@
 #include "oneid/score/logistic_regression.h"
 #include "oneid/score/rfm.h"
 
+#include "oneid/segment/audience.h"
+#include "oneid/segment/column_set.h"
+#include "oneid/segment/kmeans.h"
+#include "oneid/segment/lifecycle.h"
+#include "oneid/segment/segment_table.h"
+#include "oneid/segment/tags.h"
+#include "oneid/segment/triggers.h"
+#include "oneid/segment/value_tier.h"
+
 #endif  // ONEID_ONEID_H_
