@@ -82,7 +82,6 @@ void Assign(const MatrixXd& z, const VectorXd& row_norms, const MatrixXd& center
   const Eigen::Index n = z.rows(), d = z.cols(), k = centers.rows();
   const Eigen::Index blocks = (n + kBlock - 1) / kBlock;
   const VectorXd center_norms = centers.rowwise().squaredNorm();
-  const MatrixXd centers_t = centers.transpose();  // d x k
   std::vector<MatrixXd> sums(static_cast<size_t>(blocks));
   std::vector<VectorXd> counts(static_cast<size_t>(blocks));
   std::vector<double> inertia(static_cast<size_t>(blocks));
@@ -91,10 +90,11 @@ void Assign(const MatrixXd& z, const VectorXd& row_norms, const MatrixXd& center
   a.distance.resize(n);
   ParallelBlocks(blocks, threads, [&](Eigen::Index b) {
     const Eigen::Index start = b * kBlock, m = std::min(kBlock, n - start);
-    // scores(i, c) = ||c||^2 - 2 x_i.c ; the argmin over c is the nearest centre.
-    MatrixXd scores = z.middleRows(start, m) * centers_t;
+    // scores(c, i) = ||c||^2 - 2 x_i.c ; the argmin over c is the nearest centre. Centres by rows
+    // of the block, so each row's k scores are contiguous for the argmin.
+    MatrixXd scores = centers * z.middleRows(start, m).transpose();
     scores *= -2.0;
-    scores.rowwise() += center_norms.transpose();
+    scores.colwise() += center_norms;
     MatrixXd& s = sums[static_cast<size_t>(b)];
     VectorXd& cnt = counts[static_cast<size_t>(b)];
     s.setZero(k, d);
@@ -102,11 +102,12 @@ void Assign(const MatrixXd& z, const VectorXd& row_norms, const MatrixXd& center
     double block_inertia = 0;
     size_t block_changed = 0;
     for (Eigen::Index i = 0; i < m; ++i) {
+      const double* row = scores.col(i).data();
       Eigen::Index best = 0;
-      double best_score = scores(i, 0);
+      double best_score = row[0];
       for (Eigen::Index c = 1; c < k; ++c) {
-        if (scores(i, c) < best_score) {
-          best_score = scores(i, c);
+        if (row[c] < best_score) {
+          best_score = row[c];
           best = c;
         }
       }
@@ -341,7 +342,6 @@ absl::StatusOr<KMeansReport> KMeans::Fit(const Eigen::Ref<const MatrixXd>& x, st
                                                    " columns; the data has ", x.cols()));
   }
   feature_names_ = std::move(feature_names);
-  ONEID_RETURN_IF_ERROR(CheckFinite(x, feature_names_, options_.nan_policy == NanPolicy::kImputeMean));
   ONEID_RETURN_IF_ERROR(FitStatistics(x));
   ONEID_ASSIGN_OR_RETURN(const MatrixXd z, Transform(x));
   const VectorXd row_norms = z.rowwise().squaredNorm();
