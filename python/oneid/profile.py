@@ -97,7 +97,8 @@ def _strings(column: pd.Series) -> Any:
     """A categorical as (int32 codes, categories) so that C++ does no per-row string work; any
     other column as it is."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(dtype=np.int32), column.cat.categories.astype(str).to_numpy(dtype=object)
+        # Categories go as they are; C++ converts non-str ones with str(), like any other cell.
+        return column.cat.codes.to_numpy(dtype=np.int32), column.cat.categories.to_numpy(dtype=object)
     return column
 
 
