@@ -4,7 +4,8 @@
 #   scripts/test.sh --sanitize   Debug build with AddressSanitizer + UndefinedBehaviorSanitizer in
 #                                build/asan (C++ tests only: the Python interpreter is not built
 #                                with ASan, so the extension is tested in the normal mode), then
-#                                every libFuzzer target for a short bounded run (scripts/fuzz.sh)
+#                                the concurrency stress test under ThreadSanitizer, then every
+#                                libFuzzer target for a short bounded run (scripts/fuzz.sh)
 # Installs its own dependencies first (scripts/setup.sh) and is safe to run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +35,11 @@ cmake --build "$build"
 (cd "$build" && ctest --output-on-failure -j"$jobs")
 
 if [ "$mode" = sanitize ]; then
+  # The thread-safety contract (many readers, one locked writer) under ThreadSanitizer.
+  cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONEID_TSAN=ON \
+        -DONEID_BUILD_BENCHMARKS=OFF -DONEID_BUILD_TOOLS=OFF -DONEID_INSTALL=OFF >/dev/null
+  cmake --build build/tsan --target identity_concurrency_test
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build/tsan/tests/cpp/identity/identity_concurrency_test
   # Short, seeded fuzz runs: new crashes surface in CI; `scripts/fuzz.sh` alone runs longer.
   bash scripts/fuzz.sh --seconds "${ONEID_FUZZ_SECONDS:-20}"
 fi
