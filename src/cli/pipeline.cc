@@ -306,12 +306,9 @@ absl::StatusOr<PipelineResult> RunPipeline(const profile::OrderTable& orders, co
 
   // 4. Segments: lifecycle, value tiers from CLV, the default tags, triggers and clusters.
   segment::SegmentConfig config;
-  config.lifecycle->interval_column = "interval_mean_days";
-  if (!table.Has(config.lifecycle->previous_gap_column)) config.lifecycle->previous_gap_column = "";
   ONEID_ASSIGN_OR_RETURN(segment::SegmentReport segmented, segment::SegmentTable(table, config));
   for (const std::string& column : segmented.columns_added) result.tags.push_back(column);
   segment::TriggerConfig triggers;
-  triggers.interval_column = "interval_mean_days";
   triggers.points_expiring = table.Has(triggers.points_column) && table.Has(triggers.points_days_column);
   triggers.cart_abandoned = table.Has(triggers.cart_days_column);
   ONEID_ASSIGN_OR_RETURN(result.triggers, segment::FireTriggers(table, triggers));

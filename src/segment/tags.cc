@@ -50,7 +50,7 @@ std::vector<TagRule> DefaultTags() {
       {"online_only", L::kPreference, "count(channels) >= 1 and \"pos\" not in channels", "never buys in stores"},
       {"churn_risk", L::kRisk, "p_alive < 0.3 and frequency >= 1", "a buyer the model thinks has probably left"},
       {"lapsing", L::kRisk, "lifecycle_stage in (\"sleeping\", \"lost\")", "sleeping or lost"},
-      {"price_sensitive", L::kRisk, "discount_share >= 0.5", "half or more of spend on discount"},
+      {"price_sensitive", L::kRisk, "coupon_share >= 0.5", "half or more of orders used a coupon"},
       {"points_expiring", L::kRisk, "points_expiring > 0", "has loyalty points about to expire"},
   };
 }

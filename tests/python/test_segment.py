@@ -24,7 +24,7 @@ def profiles() -> pd.DataFrame:
             "frequency": [3, 0, 5, 1],
             "recency_days": [10.0, np.nan, 200.0, 5.0],
             "tenure_days": [300.0, np.nan, 400.0, 5.0],
-            "mean_interval_days": [20.0, np.nan, 30.0, np.nan],
+            "interval_mean_days": [20.0, np.nan, 30.0, np.nan],
             "last_gap_days": [5.0, np.nan, 30.0, np.nan],
             "clv": [100.0, 0.0, 50.0, 10.0],
             "last_purchase": pd.to_datetime(["2026-01-02", None, "2025-06-01", "2026-01-01"]),
@@ -102,7 +102,7 @@ def test_triggers_dataframe() -> None:
         {
             "oneid": [7, 8],
             "recency_days": [48.0, 5.0],
-            "mean_interval_days": [21.0, 21.0],
+            "interval_mean_days": [21.0, 21.0],
             "p_alive": [0.9, 0.1],
             "points_expiring": [1200.0, 0.0],
             "points_expiry_days": [9.0, 1.0],

@@ -50,7 +50,7 @@ struct LifecycleConfig {
   std::string orders_column = "frequency";
   std::string recency_column = "recency_days";
   std::string tenure_column = "tenure_days";
-  std::string interval_column = "mean_interval_days";
+  std::string interval_column = "interval_mean_days";
   std::string previous_gap_column = "last_gap_days";
 
   double new_days = 30;

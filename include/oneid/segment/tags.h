@@ -23,7 +23,7 @@
 //               online_only      count(channels) >= 1 and "pos" not in channels
 //   risk        churn_risk       p_alive < 0.3 and frequency >= 1
 //               lapsing          lifecycle_stage in ("sleeping", "lost")
-//               price_sensitive  discount_share >= 0.5
+//               price_sensitive  coupon_share >= 0.5
 //               points_expiring  points_expiring > 0
 #ifndef ONEID_SEGMENT_TAGS_H_
 #define ONEID_SEGMENT_TAGS_H_
@@ -65,7 +65,7 @@ enum class MissingColumns : uint8_t {
 
 struct SkippedTag {
   std::string name;
-  std::string reason;  // "unknown column 'discount_share' at position 1; ..."
+  std::string reason;  // "unknown column 'coupon_share' at position 1; ..."
 };
 
 struct TagReport {

@@ -38,7 +38,7 @@ std::string_view TriggerKindName(TriggerKind kind);
 struct TriggerConfig {
   bool due_to_repurchase = true;
   std::string recency_column = "recency_days";
-  std::string interval_column = "mean_interval_days";
+  std::string interval_column = "interval_mean_days";
   double repurchase_factor = 1.0;
   double repurchase_max_factor = 3.0;
 

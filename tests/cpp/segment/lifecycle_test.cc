@@ -23,7 +23,7 @@ FeatureTable Table() {
   EXPECT_OK(t.SetNumeric("frequency", {0, 1, 10, 10, 10, 3, 3, 10}));
   EXPECT_OK(t.SetNumeric("recency_days", {kNaN, 10, 5, 20, 40, 100, 200, 3}));
   EXPECT_OK(t.SetNumeric("tenure_days", {kNaN, 10, 300, 300, 300, 400, 400, 300}));
-  EXPECT_OK(t.SetNumeric("mean_interval_days", {kNaN, kNaN, 7, 7, 7, kNaN, kNaN, 7}));
+  EXPECT_OK(t.SetNumeric("interval_mean_days", {kNaN, kNaN, 7, 7, 7, kNaN, kNaN, 7}));
   EXPECT_OK(t.SetNumeric("last_gap_days", {kNaN, kNaN, 7, 7, 7, 50, 50, 60}));
   return t;
 }

@@ -72,7 +72,7 @@ TEST(SegmentTableTest, LifecycleTiersAndDefaultTagsOnAPartialTable) {
   ASSERT_OK(t.SetNumeric("frequency", {0, 1, 5, 8}));
   ASSERT_OK(t.SetNumeric("recency_days", {std::nan(""), 3, 200, 10}));
   ASSERT_OK(t.SetNumeric("tenure_days", {std::nan(""), 3, 500, 400}));
-  ASSERT_OK(t.SetNumeric("mean_interval_days", {std::nan(""), std::nan(""), 30, 20}));
+  ASSERT_OK(t.SetNumeric("interval_mean_days", {std::nan(""), std::nan(""), 30, 20}));
   ASSERT_OK(t.SetNumeric("last_gap_days", {std::nan(""), std::nan(""), 30, 20}));
   ASSERT_OK(t.SetNumeric("clv", {0, 50, 20, 900}));
   ASSERT_OK(t.SetTextSet("channels", {{}, {"douyin"}, {"pos", "tmall"}, {"pos"}}));
@@ -85,7 +85,7 @@ TEST(SegmentTableTest, LifecycleTiersAndDefaultTagsOnAPartialTable) {
   // clv deciles: 0 -> 1, 50 -> 6, 20 -> 3, 900 -> 8 (four rows: shares 0, .5, .25, .75).
   EXPECT_THAT(Col(t, "clv_decile"), ElementsAre(1, 6, 3, 8));
   EXPECT_THAT(Col(t, "low_value"), ElementsAre(1, 0, 1, 0));
-  // p_alive, member_tier, scores, discount_share and points are absent: those tags are skipped.
+  // p_alive, member_tier, scores, coupon_share and points are absent: those tags are skipped.
   std::set<std::string> skipped;
   for (const SkippedTag& s : r.tags.skipped) skipped.insert(s.name);
   EXPECT_TRUE(skipped.count("churn_risk"));

@@ -16,7 +16,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 profile::FeatureTable Table() {
   profile::FeatureTable t({11, 12, 13, 14});
   EXPECT_OK(t.SetNumeric("recency_days", {48, 10, 100, kNaN}));
-  EXPECT_OK(t.SetNumeric("mean_interval_days", {21, 21, 21, kNaN}));
+  EXPECT_OK(t.SetNumeric("interval_mean_days", {21, 21, 21, kNaN}));
   EXPECT_OK(t.SetNumeric("p_alive", {0.9, 0.21, 0.05, kNaN}));
   EXPECT_OK(t.SetNumeric("points_expiring", {1200, 0, 300, 50}));
   EXPECT_OK(t.SetNumeric("points_expiry_days", {9, 3, 40, 1}));
