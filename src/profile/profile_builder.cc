@@ -76,6 +76,7 @@ enum Col : size_t {
   kTenureDays,
   kIntervalMeanDays,
   kIntervalStdDays,
+  kLastGapDays,
   kExpectedNextPurchaseDay,
   kDaysToNextPurchase,
   kChannelCountCol,
@@ -115,6 +116,7 @@ std::vector<std::string> NumericNames() {
   names[kTenureDays] = "tenure_days";
   names[kIntervalMeanDays] = "interval_mean_days";
   names[kIntervalStdDays] = "interval_std_days";
+  names[kLastGapDays] = "last_gap_days";
   names[kExpectedNextPurchaseDay] = "expected_next_purchase_day";
   names[kDaysToNextPurchase] = "days_to_next_purchase";
   names[kChannelCountCol] = "channel_count";
@@ -454,6 +456,8 @@ absl::StatusOr<FeatureTable> ProfileBuilder::Build(const AccountMap& current) co
         }
         set(kIntervalMeanDays, mean);
         set(kIntervalStdDays, std::sqrt(ss / (n_days - 1)));
+        // The gap that ended with the latest purchase: the segment layer's "won back" test.
+        set(kLastGapDays, last - days[days.size() - 2].day);
         set(kExpectedNextPurchaseDay, last + mean);
         set(kDaysToNextPurchase, last + mean - static_cast<double>(E));
       }

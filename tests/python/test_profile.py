@@ -67,6 +67,7 @@ def reference(data, mapping, as_of_day: int, top_k: int = 3) -> pd.DataFrame:
     gap_frame = pd.DataFrame({"oneid": days.sort_values(["oneid", "day"])["oneid"].loc[gaps.index], "gap": gaps})
     out["interval_mean_days"] = gap_frame.groupby("oneid")["gap"].mean()
     out["interval_std_days"] = gap_frame.groupby("oneid")["gap"].std(ddof=0)
+    out["last_gap_days"] = gap_frame.groupby("oneid")["gap"].last()
     out["expected_next_purchase_day"] = out["last_purchase_day"] + out["interval_mean_days"]
     out["days_to_next_purchase"] = out["expected_next_purchase_day"] - as_of_day
     per_order = sale.drop_duplicates("order_id")

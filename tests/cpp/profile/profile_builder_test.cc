@@ -126,6 +126,7 @@ TEST(ProfileBuilderTest, EveryFeatureOnAHandComputedCase) {
   EXPECT_EQ(Get(t, "tenure_days", 1), 41);  // first browse 05-20
   EXPECT_EQ(Get(t, "interval_mean_days", 1), 12);
   EXPECT_EQ(Get(t, "interval_std_days", 1), 2);
+  EXPECT_EQ(Get(t, "last_gap_days", 1), 14);  // 06-11 -> 06-25
   EXPECT_EQ(Get(t, "expected_next_purchase_day", 1), Day("2024-07-07"));
   EXPECT_EQ(Get(t, "days_to_next_purchase", 1), 7);
   EXPECT_EQ(Get(t, "channel_count", 1), 2);
@@ -163,6 +164,7 @@ TEST(ProfileBuilderTest, EveryFeatureOnAHandComputedCase) {
   EXPECT_EQ(Get(t, "cb_monetary", 2), 0);
   EXPECT_TRUE(std::isnan(Get(t, "interval_mean_days", 2)));
   EXPECT_TRUE(std::isnan(Get(t, "interval_std_days", 2)));
+  EXPECT_TRUE(std::isnan(Get(t, "last_gap_days", 2)));
   EXPECT_TRUE(std::isnan(Get(t, "expected_next_purchase_day", 2)));
   EXPECT_TRUE(std::isnan(Get(t, "browse_to_buy", 2)));
   EXPECT_EQ(Get(t, "coupon_share", 2), 0);
