@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(accounts_csv normalizer snapshot)
+[ ${#targets[@]} -gt 0 ] || targets=(accounts_csv normalizer snapshot audience events_csv)
 
 bash scripts/setup.sh
 build=build/fuzz
