@@ -325,9 +325,28 @@ absl::StatusOr<Resolver> Resolver::LoadSnapshotBytes(std::string_view bytes, Ide
   for (uint64_t i = 0; i < alias_count && r.ok(); ++i) {
     const OneId from = r.Get<OneId>();
     const OneId to = r.Get<OneId>();
-    // Aliases always point to an older OneID, which also proves the chains are acyclic.
-    if (to == 0 || to >= from || from >= s.next_oneid) return corrupt("alias out of range");
+    // A merge points the younger OneID at the older, but a re-split may point an unclaimed OneID
+    // at a piece's new (younger) one, so the direction proves nothing; cycles are checked below.
+    if (to == 0 || to == from || from >= s.next_oneid || to >= s.next_oneid) return corrupt("alias out of range");
     s.alias[from] = to;
+  }
+  {
+    // Every alias chain must end at a OneID that is not an alias: walk each chain once, marking
+    // what is finished, so a crafted cycle is refused in linear time instead of hanging readers.
+    absl::flat_hash_map<OneId, uint8_t> state;  // 1: on the current path, 2: ends well
+    for (const auto& [start, unused] : s.alias) {
+      std::vector<OneId> path;
+      OneId id = start;
+      while (true) {
+        auto it = s.alias.find(id);
+        if (it == s.alias.end() || state[id] == 2) break;
+        if (state[id] == 1) return corrupt("alias cycle");
+        state[id] = 1;
+        path.push_back(id);
+        id = it->second;
+      }
+      for (OneId p : path) state[p] = 2;
+    }
   }
   const uint64_t home_count = r.Get<uint64_t>();
   if (!r.ok() || home_count > kMaxCount) return corrupt("OneID table");
