@@ -2,6 +2,7 @@
 #ifndef ONEID_SRC_CLI_COMMAND_H_
 #define ONEID_SRC_CLI_COMMAND_H_
 
+#include <fstream>
 #include <initializer_list>
 #include <map>
 #include <ostream>
@@ -23,6 +24,20 @@ class Flags {
 
  private:
   std::map<std::string, std::string> values_;
+};
+
+// An output file that appears whole or not at all: it is written to "<path>.tmp.<pid>" and renamed
+// over `path` when closed in a good state, so a process killed mid-write (or a write error) leaves
+// the previous file, never half of a new one. A file closed in a failed state is removed.
+class AtomicOfstream : public std::ofstream {
+ public:
+  explicit AtomicOfstream(const std::string& path);
+  ~AtomicOfstream() override;
+  AtomicOfstream(const AtomicOfstream&) = delete;
+  AtomicOfstream& operator=(const AtomicOfstream&) = delete;
+
+ private:
+  std::string path_, tmp_;
 };
 
 // Writes one CSV field, quoted when it holds a comma, quote or line break. A non-numeric field that

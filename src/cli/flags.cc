@@ -1,3 +1,6 @@
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <ostream>
 
@@ -6,6 +9,17 @@
 #include "src/cli/command.h"
 
 namespace oneid::cli {
+
+AtomicOfstream::AtomicOfstream(const std::string& path)
+    : path_(path), tmp_(path + ".tmp." + std::to_string(::getpid())) {
+  open(tmp_, std::ios::binary | std::ios::trunc);
+}
+
+AtomicOfstream::~AtomicOfstream() {
+  if (!is_open()) return;
+  close();
+  if (fail() || std::rename(tmp_.c_str(), path_.c_str()) != 0) std::remove(tmp_.c_str());
+}
 
 absl::StatusOr<Flags> Flags::Parse(const std::vector<std::string>& args, const std::map<std::string, bool>& known) {
   Flags flags;

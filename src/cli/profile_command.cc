@@ -123,7 +123,7 @@ int RunProfile(const std::vector<std::string>& args) {
   if (!table.ok()) return Fail(std::string(table.status().message()));
 
   {
-    std::ofstream out(flags->Get("out"));
+    AtomicOfstream out(flags->Get("out"));
     if (!out) return Fail("cannot write '" + flags->Get("out") + "'");
     const std::vector<std::string> names = table->ColumnNames();
     out << "oneid";
@@ -149,7 +149,7 @@ int RunProfile(const std::vector<std::string>& args) {
     if (!out) return Fail("error writing '" + flags->Get("out") + "'");
   }
   if (flags->Has("rejects")) {
-    std::ofstream out(flags->Get("rejects"));
+    AtomicOfstream out(flags->Get("rejects"));
     if (!out) return Fail("cannot write '" + flags->Get("rejects") + "'");
     out << "file,row,field,reason\n";
     const std::pair<const char*, const profile::EventReport*> reports[] = {

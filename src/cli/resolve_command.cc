@@ -74,7 +74,7 @@ int RunResolve(const std::vector<std::string>& args) {
   report->errors.insert(report->errors.begin(), csv_report.errors.begin(), csv_report.errors.end());
 
   {
-    std::ofstream out(flags->Get("out"));
+    AtomicOfstream out(flags->Get("out"));
     if (!out) return Fail("cannot write '" + flags->Get("out") + "'");
     out << "account_id,oneid\n";
     const identity::Assignments assignments = resolver->GetAssignments();
@@ -85,7 +85,7 @@ int RunResolve(const std::vector<std::string>& args) {
     if (!out) return Fail("error writing '" + flags->Get("out") + "'");
   }
   if (flags->Has("merge-log")) {
-    std::ofstream out(flags->Get("merge-log"));
+    AtomicOfstream out(flags->Get("merge-log"));
     if (!out) return Fail("cannot write '" + flags->Get("merge-log") + "'");
     out << "kind,batch,survivor,absorbed,type,value,account_id,cause\n";
     for (const identity::MergeEvent& e : resolver->MergeLog()) {
@@ -94,7 +94,7 @@ int RunResolve(const std::vector<std::string>& args) {
     }
   }
   if (flags->Has("rejects")) {
-    std::ofstream out(flags->Get("rejects"));
+    AtomicOfstream out(flags->Get("rejects"));
     if (!out) return Fail("cannot write '" + flags->Get("rejects") + "'");
     out << "what,row,field,account_id,type,value,reason\n";
     for (const identity::RowError& e : report->errors) {

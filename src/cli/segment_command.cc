@@ -212,7 +212,7 @@ int RunSegment(const std::vector<std::string>& args) {
   for (const segment::SkippedTag& s : report->tags.skipped) std::cerr << "tag " << s.name << " skipped: " << s.reason << "\n";
 
   {
-    std::ofstream out(flags->Get("out"));
+    AtomicOfstream out(flags->Get("out"));
     if (!out) return Fail("cannot write '" + flags->Get("out") + "'");
     WriteCsvField(out, "oneid");
     for (const std::string& c : columns) {
@@ -244,7 +244,7 @@ int RunSegment(const std::vector<std::string>& args) {
     tc.cart_abandoned = has(tc.cart_days_column);
     absl::StatusOr<std::vector<segment::FiredTrigger>> fired = segment::FireTriggers(*table, tc);
     if (!fired.ok()) return Fail(std::string(fired.status().message()));
-    std::ofstream out(flags->Get("triggers"));
+    AtomicOfstream out(flags->Get("triggers"));
     if (!out) return Fail("cannot write '" + flags->Get("triggers") + "'");
     out << "oneid,trigger,reason\n";
     for (const segment::FiredTrigger& f : *fired) {
