@@ -4,13 +4,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "oneid/segment/triggers.h"
+#include "src/cli/command.h"
 
 namespace oneid::cli {
 namespace {
@@ -371,15 +370,8 @@ std::string RenderHtmlReport(const IdentitySummary& id, const PipelineResult& re
 }
 
 absl::Status WriteReport(const std::string& path, const std::string& html) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << html;
-    if (!out.flush()) return absl::UnavailableError(absl::StrCat("cannot write '", tmp, "'"));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return absl::UnavailableError(absl::StrCat("cannot rename '", tmp, "' to '", path, "': ", ec.message()));
+  AtomicOfstream out(path);  // renamed into place when it goes out of scope in a good state
+  if (!(out << html).flush()) return absl::UnavailableError(absl::StrCat("cannot write '", path, "'"));
   return absl::OkStatus();
 }
 

@@ -28,7 +28,7 @@ struct IdentitySummary {
 std::string RenderHtmlReport(const IdentitySummary& identity, const PipelineResult& result,
                              const std::string& as_of);
 
-// Writes `html` to `path` (via a temporary file and a rename, so a reader never sees half a page).
+// Writes `html` to `path` (through AtomicOfstream, so a reader never sees half a page).
 absl::Status WriteReport(const std::string& path, const std::string& html);
 
 }  // namespace oneid::cli
