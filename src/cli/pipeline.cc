@@ -7,7 +7,7 @@
 #include <limits>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "oneid/internal/status_macros.h"
 #include "oneid/score/customer_lifetime_value.h"
@@ -231,14 +231,15 @@ absl::StatusOr<PipelineResult> RunPipeline(const profile::OrderTable& orders, co
     const double start_day = static_cast<double>(profile::DayOf(train_cutoff));
     const int weeks = static_cast<int>(std::floor(2 * horizon / 7));
     std::vector<double> weekly(static_cast<size_t>(weeks), 0.0);
+    // Only the calibration cohort is tracked: customers who had bought by the cut-off, the ones
+    // the model was fitted on (a browser who first buys later is not a repeat purchase).
+    absl::flat_hash_set<uint64_t> cohort;
+    for (size_t row : calib.rows) cohort.insert(train.table.oneids()[row]);
     for (size_t i = 0; i < log.day.size(); ++i) {
-      if (log.day[i] <= start_day) continue;
-      // Only the calibration cohort (customers who had bought by the cut-off) is tracked.
-      if (!train.table.RowOf(log.customer[i]).ok()) continue;
+      if (log.day[i] <= start_day || !cohort.contains(log.customer[i])) continue;
       const int w = static_cast<int>((log.day[i] - start_day - 1) / 7);
       if (w < weeks) weekly[static_cast<size_t>(w)] += 1;
     }
-    // Keep only customers with a purchase by the cut-off (a profile row may exist for browsers).
     double actual = 0;
     result.tracking.calibration_end_day = start_day;
     for (int w = 0; w < weeks; ++w) {
