@@ -218,19 +218,25 @@ int main(int argc, char** argv) {
   std::cout << "day-1 OneIDs still valid: " << stable << "/" << first_day_accounts.size()
             << (stable == first_day_accounts.size() ? " (stable: yes)" : " (stable: NO)") << "\n";
 
-  // Explain one multi-account person, as a CRM's service desk would.
-  Statement pick(db, "SELECT oneid, MIN(account_id), MAX(account_id) FROM crm_oneid_map GROUP BY oneid "
-                     "HAVING COUNT(*) > 2 ORDER BY oneid LIMIT 1");
-  if (pick.Next()) {
-    const std::string a(pick.Column(1)), b(pick.Column(2));
-    absl::StatusOr<oneid::identity::LinkPath> path = resolver->Explain(a, b);
-    if (path.ok()) {
-      std::cout << "why " << a << " and " << b << " are one person (OneID " << path->oneid << "):\n";
-      for (const auto& step : path->steps) {
-        std::cout << "  " << step.from_account << " --" << step.type << "--> " << step.to_account << "\n";
+  // Explain one multi-account person, as a CRM's service desk would. (Scoped: every statement must
+  // be finalised before sqlite3_close, or the connection stays open.)
+  {
+    Statement pick(db, "SELECT oneid, MIN(account_id), MAX(account_id) FROM crm_oneid_map GROUP BY oneid "
+                       "HAVING COUNT(*) > 2 ORDER BY oneid LIMIT 1");
+    if (pick.Next()) {
+      const std::string a(pick.Column(1)), b(pick.Column(2));
+      absl::StatusOr<oneid::identity::LinkPath> path = resolver->Explain(a, b);
+      if (path.ok()) {
+        std::cout << "why " << a << " and " << b << " are one person (OneID " << path->oneid << "):\n";
+        for (const auto& step : path->steps) {
+          std::cout << "  " << step.from_account << " --" << step.type << "--> " << step.to_account << "\n";
+        }
       }
     }
   }
-  sqlite3_close(db);
+  if (sqlite3_close(db) != SQLITE_OK) {
+    std::cerr << "sqlite: cannot close the database: a statement is still open\n";
+    return 1;
+  }
   return stable == first_day_accounts.size() ? 0 : 1;
 }
