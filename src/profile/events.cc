@@ -397,6 +397,35 @@ std::string CellText(const CodedStrings& c, size_t row) {
 
 constexpr char kChannelList[] = "expected pos, tmall, jd, douyin, miniprogram, wecom, app or web";
 
+// The fields every event row has, checked the same way for orders and behaviour.
+struct CommonFields {
+  uint32_t account = StringDictionary::kNone;
+  Channel channel = Channel::kPos;
+};
+
+// The row's account code and channel, or nullopt after rejecting the row into `report`.
+std::optional<CommonFields> CheckCommonFields(const CodedStrings& account_id, const std::vector<uint32_t>& accounts,
+                                              absl::Span<const Timestamp> time, const CodedStrings& channel_column,
+                                              const std::vector<std::optional<Channel>>& channels, size_t i,
+                                              size_t row, EventReport& report) {
+  const uint32_t account = CodeAt(account_id, accounts, i);
+  if (account == StringDictionary::kNone) {
+    report.Reject(row, "account_id", "is empty or missing");
+    return std::nullopt;
+  }
+  if (time[i] == kMissingTime) {
+    report.Reject(row, "time", "is missing or not a parseable time");
+    return std::nullopt;
+  }
+  const std::optional<Channel> channel =
+      channel_column.codes[i] < 0 ? std::nullopt : channels[static_cast<size_t>(channel_column.codes[i])];
+  if (!channel) {
+    report.Reject(row, "channel", absl::StrCat("unknown channel ", CellText(channel_column, i), "; ", kChannelList));
+    return std::nullopt;
+  }
+  return CommonFields{account, *channel};
+}
+
 }  // namespace
 
 absl::Status OrderTable::Append(const OrderColumns& c, EventReport& report) {
@@ -418,20 +447,9 @@ absl::Status OrderTable::Append(const OrderColumns& c, EventReport& report) {
   report.rows_read += rows;
   for (size_t i = 0; i < rows; ++i) {
     const size_t row = c.first_row_number + i;
-    const uint32_t account = CodeAt(c.account_id, accounts, i);
-    if (account == StringDictionary::kNone) {
-      report.Reject(row, "account_id", "is empty or missing");
-      continue;
-    }
-    if (c.time[i] == kMissingTime) {
-      report.Reject(row, "time", "is missing or not a parseable time");
-      continue;
-    }
-    const std::optional<Channel> channel = c.channel.codes[i] < 0 ? std::nullopt : channels[c.channel.codes[i]];
-    if (!channel) {
-      report.Reject(row, "channel", absl::StrCat("unknown channel ", CellText(c.channel, i), "; ", kChannelList));
-      continue;
-    }
+    const std::optional<CommonFields> common =
+        CheckCommonFields(c.account_id, accounts, c.time, c.channel, channels, i, row, report);
+    if (!common) continue;
     const double amount = c.amount[i];
     if (!std::isfinite(amount)) {
       report.Reject(row, "amount", "is not a finite number (NaN or infinite)");
@@ -447,14 +465,14 @@ absl::Status OrderTable::Append(const OrderColumns& c, EventReport& report) {
       continue;
     }
     row_numbers_.push_back(row);
-    account_codes_.push_back(account);
+    account_codes_.push_back(common->account);
     order_codes_.push_back(CodeAt(c.order_id, orders, i));
     store_codes_.push_back(CodeAt(c.store, stores, i));
     category_codes_.push_back(CodeAt(c.category, categories, i));
     times_.push_back(c.time[i]);
     amounts_.push_back(amount);
     discounts_.push_back(discount);
-    channels_.push_back(*channel);
+    channels_.push_back(common->channel);
     coupons_.push_back(!c.coupon_used.empty() && c.coupon_used[i] ? 1 : 0);
     ++report.rows_accepted;
   }
@@ -475,20 +493,9 @@ absl::Status BehaviorTable::Append(const BehaviorColumns& c, EventReport& report
   report.rows_read += rows;
   for (size_t i = 0; i < rows; ++i) {
     const size_t row = c.first_row_number + i;
-    const uint32_t account = CodeAt(c.account_id, accounts, i);
-    if (account == StringDictionary::kNone) {
-      report.Reject(row, "account_id", "is empty or missing");
-      continue;
-    }
-    if (c.time[i] == kMissingTime) {
-      report.Reject(row, "time", "is missing or not a parseable time");
-      continue;
-    }
-    const std::optional<Channel> channel = c.channel.codes[i] < 0 ? std::nullopt : channels[c.channel.codes[i]];
-    if (!channel) {
-      report.Reject(row, "channel", absl::StrCat("unknown channel ", CellText(c.channel, i), "; ", kChannelList));
-      continue;
-    }
+    const std::optional<CommonFields> common =
+        CheckCommonFields(c.account_id, accounts, c.time, c.channel, channels, i, row, report);
+    if (!common) continue;
     const std::optional<BehaviorKind> kind = c.kind.codes[i] < 0 ? std::nullopt : kinds[c.kind.codes[i]];
     if (!kind) {
       report.Reject(row, "kind", absl::StrCat("unknown event kind ", CellText(c.kind, i)));
@@ -504,9 +511,9 @@ absl::Status BehaviorTable::Append(const BehaviorColumns& c, EventReport& report
       continue;
     }
     row_numbers_.push_back(row);
-    account_codes_.push_back(account);
+    account_codes_.push_back(common->account);
     times_.push_back(c.time[i]);
-    channels_.push_back(*channel);
+    channels_.push_back(common->channel);
     kinds_.push_back(*kind);
     values_.push_back(value);
     ++report.rows_accepted;
