@@ -76,8 +76,8 @@ class Client:
         return doc
 
 
-def start_server(binary, people, threads):
-    proc = subprocess.Popen([binary, "--port", "0", "--people", str(people), "--threads", str(threads)],
+def start_server(binary, people, threads, extra):
+    proc = subprocess.Popen([binary, "--port", "0", "--people", str(people), "--threads", str(threads)] + extra,
                             stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
     if "listening on http://127.0.0.1:" not in line:
@@ -273,6 +273,8 @@ def main():
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8, help="server pool size")
     parser.add_argument("--json-out", help="write the figures here")
+    parser.add_argument("--server-arg", action="append", default=[],
+                        help="passed on to the server (repeatable), e.g. --server-arg=--coarse-lock")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt package wrk; scripts/setup.sh installs it)")
@@ -280,7 +282,7 @@ def main():
     if 4 + args.writers + 1 > args.threads:
         sys.exit("--threads must leave a pool thread for every connection")
 
-    proc, port = start_server(args.server, args.people, args.threads)
+    proc, port = start_server(args.server, args.people, args.threads, args.server_arg)
     try:
         c = Client(port)
         health = c.json("GET", "/v1/health")
