@@ -18,6 +18,8 @@ APT_PACKAGES=(
   liblbfgspp-dev                    # L-BFGS for the customer-base model fits
   libxgboost-dev                    # gradient-boosted churn model (C API)
   chromium                          # renders the demo's HTML report in a test
+  libcpp-httplib-dev                # HTTP server of examples/http_server
+  wrk                               # load generator of the HTTP example's concurrent load test
 )
 # Build tools, the Python API's own needs, then the peers that tests and benchmarks compare against.
 PY_PACKAGES=(scikit-build-core pybind11 numpy pandas pytest
