@@ -203,6 +203,7 @@ int main(int argc, char** argv) {
     std::string message = "HTTP " + std::to_string(res.status);
     if (res.status == 404) message = "no such endpoint: " + req.method + " " + req.path;
     if (res.status == 413) message = "request body too large";
+    if (res.status == 400) message = "malformed HTTP request (a POST needs a Content-Length or chunked body)";
     res.set_content(ErrorBody(message), "application/json");
   });
 
