@@ -265,7 +265,7 @@ def cpp_table(cpp: dict[str, Any], skip_families: set[str]) -> list[str]:
                and b["name"].split("/")[0] not in skip_families]
     if not benches:
         return []
-    out = ["| benchmark | wall time | CPU time | iterations | items/s | counters (memory in bytes) |",
+    out = ["| benchmark | wall time | CPU time | iterations | items/s | counters (those named *bytes* are in bytes) |",
            "|---|---:|---:|---:|---:|---|"]
     for b in benches:
         if b.get("error_occurred") or b.get("skipped"):
@@ -307,7 +307,9 @@ def comparisons(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 c["time_ratio"] = r["seconds"] / base["seconds"]
                 if r.get("cpu_seconds") and base.get("cpu_seconds"):
                     c["cpu_ratio"] = r["cpu_seconds"] / base["cpu_seconds"]
-                if r.get("peak_bytes") and base.get("peak_bytes"):
+                # Only peaks measured in a fresh process each compare: in one shared process, memory a
+                # previous contender returned to the allocator hides part of a later one's rise.
+                if r.get("peak_bytes") and base.get("peak_bytes") and r.get("memory_isolated") and base.get("memory_isolated"):
                     c["memory_ratio"] = r["peak_bytes"] / base["peak_bytes"]
             out.append(c)
     return out
@@ -373,7 +375,7 @@ def aims(rows: list[dict[str, Any]], cpp: dict[str, dict[str, Any]], layers: lis
                      and r["contender"].startswith(peer_prefix)), None)
         if ok(one) and ok(peer):
             x = peer["seconds"] / one["seconds"]
-            out.append((text, f"{prefix}: oneid {fmt_seconds(one['seconds'])}, {peer['contender']} "
+            out.append((text, f"{one['task']}: oneid {fmt_seconds(one['seconds'])}, {peer['contender']} "
                               f"{fmt_seconds(peer['seconds'])}: {peer['contender']} takes {fmt_ratio(x)} oneid's time",
                         "met" if x >= at_least else "**NOT met**"))
         else:
@@ -519,7 +521,8 @@ def generate(results: str) -> tuple[str, list[str]]:
               "`/proc/self/clear_refs`) over its resident set just before the contender ran: native memory "
               "included, the input data excluded. Identity runs each contender in a fresh process; the other "
               "comparisons run contenders one after another in one process, so memory a previous contender "
-              "left to the allocator can make a later rise smaller.", ""]
+              "left to the allocator can make a later rise smaller, so *peak RSS peer / oneid* is given only "
+              "where both ran in fresh processes.", ""]
 
     for layer in layers:
         title, doc = LAYERS[layer]

@@ -369,7 +369,7 @@ def as_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
         if r.get("same_partition_as_oneid") is not None:
             check += "; same partition as oneid" if r["same_partition_as_oneid"] else "; partition differs from oneid's"
         out.append(benchrows.row("identity", task, size, "accounts", who, seconds=r["seconds"],
-                                 peak_bytes=r["peak_bytes"], check=check))
+                                 peak_bytes=r["peak_bytes"], memory_isolated=True, check=check))
     return out
 
 
