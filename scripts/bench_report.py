@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
-"""Turns the results of scripts/bench.sh (build/bench/results/*.json) into docs/benchmarks.md.
+"""Turns the results of one scripts/bench.sh run (build/bench/results/) into docs/benchmarks.md.
 
-Every figure in the report comes from the JSON files of one run; nothing is typed in by hand.
+Every figure and every ratio in the page is computed here from the files of that one run: the
+Google Benchmark JSON of each C++ binary (cpp-<binary>.json), the rows of each Python comparison
+(py-<layer>.json, benchmarks/python/benchrows.py's format), machine.json and steps.tsv (one line
+per step: layer, kind, name, exit code, seconds, result file, log file). Nothing is typed in by
+hand. A step that failed, a contender that failed or was skipped, and an aim that was not met
+are all written into the page, never left out.
 
   python3 scripts/bench_report.py --results build/bench/results --out docs/benchmarks.md
 """
@@ -10,12 +15,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import sys
 from typing import Any
 
+LAYERS = {  # layer -> (title, doc page)
+    "identity": ("Identity resolution", "identity.md"),
+    "profile": ("Profiles", "profile.md"),
+    "clv": ("Customer-base models (CLV)", "clv.md"),
+    "rfm": ("RFM", "rfm.md"),
+    "churn": ("Churn", "churn.md"),
+    "segment": ("Segments", "segment.md"),
+}
 TARGET_BYTES_PER_IDENTIFIER = 100
+IDENTITY_FAMILIES = {"BM_ResolveAccounts", "BM_NormalizePhone", "BM_NormalizePhoneColdMemo",
+                     "BM_NormalizePhoneFullParser", "BM_NormalizeEmail", "BM_UnionFindMerge",
+                     "BM_BoostConnectedComponents", "BM_BoostConnectedComponentsPrebuilt"}
+STANDARD_FIELDS = {"name", "family_index", "per_family_instance_index", "run_name", "run_type", "repetitions",
+                   "repetition_index", "threads", "iterations", "real_time", "cpu_time", "time_unit",
+                   "items_per_second", "bytes_per_second", "label", "error_occurred", "error_message",
+                   "aggregate_name", "aggregate_unit", "skipped", "skip_message"}
 
 
 def load(path: str) -> Any:
@@ -35,6 +56,16 @@ def fmt_rate(x: float) -> str:
     return f"{x:.0f}/s"
 
 
+def fmt_seconds(s: float) -> str:
+    if s >= 100:
+        return f"{s:.0f} s"
+    if s >= 1:
+        return f"{s:.2f} s"
+    if s >= 1e-3:
+        return f"{s * 1e3:.1f} ms"
+    return f"{s * 1e6:.0f} µs"
+
+
 def fmt_time(value: float, unit: str) -> str:
     ns = value * {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[unit]
     if ns >= 1e9:
@@ -46,6 +77,18 @@ def fmt_time(value: float, unit: str) -> str:
     return f"{ns:.1f} ns"
 
 
+def fmt_ratio(x: float) -> str:
+    return f"{x:.2f}x" if x < 10 else f"{x:.0f}x" if x >= 100 else f"{x:.1f}x"
+
+
+def fmt_num(x: float) -> str:
+    if x == 0 or not math.isfinite(x):
+        return str(x)
+    if abs(x) >= 1000:
+        return fmt_int(x)
+    return f"{x:.4g}"
+
+
 def to_ns(b: dict[str, Any]) -> float:
     return b["real_time"] * {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]]
 
@@ -54,7 +97,22 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:.1f}x" if b else "–"
 
 
-def cpp_sections(cpp: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+def cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def singular(unit: str) -> str:
+    return unit[:-1] if unit.endswith("s") else unit
+
+
+def faster(peer_over_oneid: float) -> str:
+    """'3.2x faster' / '1.4x slower' for oneid, from a peer's time over oneid's."""
+    if peer_over_oneid >= 1:
+        return f"{fmt_ratio(peer_over_oneid)} faster"
+    return f"{fmt_ratio(1 / peer_over_oneid)} slower"
+
+
+def identity_cpp_sections(cpp: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     benches = [b for b in cpp["benchmarks"] if b.get("run_type", "iteration") == "iteration"]
     by_family: dict[str, list[dict[str, Any]]] = {}
     for b in benches:
@@ -145,153 +203,370 @@ def cpp_sections(cpp: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     return out, headline
 
 
-def python_section(py: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
-    results = py["results"]
-    persons = {int(k): v for k, v in py.get("true_persons", {}).items()}
-    out = ["## Python, end to end from raw strings", "",
-           "`benchmarks/python/bench_identity.py`: every contender gets the same DataFrame of raw strings "
-           "(`account_id`, `source`, `phone`, `email`, `unionid`) and returns a label per account. Each runs "
-           "in a fresh subprocess; the data is built before the timer starts; peak memory is the rise of the "
-           "subprocess's peak RSS over its RSS just before the contender (native memory included, input "
-           "DataFrame excluded).", "",
-           "- **oneid**: `oneid.Resolver().add_batch(df)` then `.assignments()`.",
-           "- **scipy** (the analyst route): pandas string normalisation (phone: drop non-digits and a leading "
-           "86/0086; email: strip + lower), one `pd.factorize` over all values, a sparse account × value "
-           "matrix, `scipy.sparse.csgraph.connected_components`.",
-           "- **networkx**: the same normalisation and factorize, then `networkx.connected_components` on "
-           "the bipartite graph with integer nodes. It is slow and memory-hungry, so it runs only at the "
-           "smaller size.", "",
-           "| accounts | contender | seconds | accounts/s | peak memory (MiB) | peak bytes / account | "
-           "time / oneid's | components | true persons | same partition as oneid |",
-           "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"]
-    headline: dict[str, Any] = {}
-    for r in results:
-        size = r["size"]
-        truth = fmt_int(persons[size]) if size in persons else "–"
-        if "seconds" not in r:
-            why = r.get("skipped") or f"failed: {r.get('error')}"
-            out.append(f"| {size:,} | {r['contender']} | – | – | – | – | – | – | {truth} | {why} |")
+# ------------------------------------------------------------------------------------------------
+# Inputs
+
+
+def read_steps(results: str) -> list[dict[str, Any]]:
+    """steps.tsv: layer, kind (cpp|python), name, exit code, seconds, result file, log file."""
+    path = os.path.join(results, "steps.tsv")
+    steps = []
+    if not os.path.exists(path):
+        return steps
+    with open(path) as f:
+        for line in f:
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 7:
+                raise SystemExit(f"{path}: malformed line (want 7 tab-separated fields): {line!r}")
+            layer, kind, name, code, seconds, result, log = parts
+            steps.append({"layer": layer, "kind": kind, "name": name, "exit_code": int(code),
+                          "seconds": float(seconds), "result": result, "log": log})
+    return steps
+
+
+def tail_of(results: str, log: str, lines: int = 3) -> str:
+    path = os.path.join(results, log)
+    if not log or not os.path.exists(path):
+        return "no log"
+    with open(path, errors="replace") as f:
+        text = [ln.strip() for ln in f if ln.strip()]
+    return " / ".join(text[-lines:]) or "empty log"
+
+
+def load_step(results: str, step: dict[str, Any]) -> tuple[Any, str | None]:
+    """(parsed result, problem). A step whose command failed or whose file is missing or unreadable
+    gives a problem text, which the page shows in place of its figures."""
+    if not step["result"]:  # a step with no result file of its own (a build)
+        return None, (f"exited with code {step['exit_code']}: {tail_of(results, step['log'])}"
+                      if step["exit_code"] != 0 else None)
+    path = os.path.join(results, step["result"])
+    data = None
+    if os.path.exists(path):
+        try:
+            data = load(path)
+        except (OSError, ValueError) as exc:
+            return None, f"its result file {step['result']} is unreadable ({exc})"
+    if step["exit_code"] != 0:
+        why = f"exited with code {step['exit_code']}: {tail_of(results, step['log'])}"
+        return data, why
+    if data is None:
+        return None, f"wrote no result file ({step['result']}): {tail_of(results, step['log'])}"
+    return data, None
+
+
+# ------------------------------------------------------------------------------------------------
+# C++: one table per binary
+
+
+def cpp_table(cpp: dict[str, Any], skip_families: set[str]) -> list[str]:
+    benches = [b for b in cpp.get("benchmarks", []) if b.get("run_type", "iteration") == "iteration"
+               and b["name"].split("/")[0] not in skip_families]
+    if not benches:
+        return []
+    out = ["| benchmark | wall time | CPU time | iterations | items/s | counters (those named *bytes* are in bytes) |",
+           "|---|---:|---:|---:|---:|---|"]
+    for b in benches:
+        if b.get("error_occurred") or b.get("skipped"):
+            msg = b.get("error_message") or b.get("skip_message") or "error"
+            out.append(f"| `{cell(b['name'])}` | – | – | – | – | **failed**: {cell(msg)} |")
             continue
-        same = {True: "yes", False: "no"}.get(r.get("same_partition_as_oneid"), "–")
-        rel = f"{r['time_vs_oneid']:.1f}x" if r.get("time_vs_oneid") is not None else "–"
-        out.append(f"| {size:,} | {r['contender']} | {r['seconds']:.2f} | {fmt_int(r['accounts_per_second'])} | "
-                   f"{r['peak_bytes'] / 2**20:,.0f} | {fmt_int(r['peak_bytes_per_account'])} | {rel} | "
-                   f"{fmt_int(r['components'])} | {truth} | {same} |")
-        headline.setdefault(size, {})[r["contender"]] = r
-    v = py.get("versions", {})
-    out += ["", "*time / oneid's* above 1 means the contender is slower than oneid. Versions: " +
-            ", ".join(f"{k} {val}" for k, val in v.items()) + ".", "",
-            "The contenders do not compute quite the same thing: oneid validates every phone number with "
-            "libphonenumber's metadata and applies the merge guards of `DefaultIdentityConfig()` "
-            "(max values per person, junk values, blocklists), so it may refuse a link that the analyst "
-            "route makes; the analyst route links any equal normalised strings."]
-    for size in sorted({r["size"] for r in results}):
-        rows = [r for r in results if r["size"] == size and "seconds" in r]
-        if not rows:
-            continue
-        truthful = [r["contender"] for r in rows if r.get("same_partition_as_truth")]
-        others = [r["contender"] for r in rows if not r.get("same_partition_as_truth")]
-        sentence = f"At {size:,} accounts "
-        if truthful and not others:
-            sentence += ("every contender found exactly the true persons (identical partitions), so the "
-                         "times compare like with like.")
+        counters = [f"{k} {fmt_num(v)}" for k, v in b.items()
+                    if k not in STANDARD_FIELDS and isinstance(v, (int, float)) and not isinstance(v, bool)]
+        items = fmt_rate(b["items_per_second"]) if "items_per_second" in b else "–"
+        out.append(f"| `{cell(b['name'])}` | {fmt_time(b['real_time'], b['time_unit'])} | "
+                   f"{fmt_time(b['cpu_time'], b['time_unit'])} | {b['iterations']} | {items} | "
+                   f"{cell(', '.join(counters)) or '–'} |")
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Python: oneid against its peers, one table per task
+
+
+def comparisons(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every (task, peer) pair with both oneid and the peer measured: the ratios of this run."""
+    out = []
+    tasks: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        tasks.setdefault((r["layer"], r["task"]), []).append(r)
+    for (layer, task), group in tasks.items():
+        base = next((r for r in group if r["contender"] == "oneid"), None)
+        for r in group:
+            if r["contender"] == "oneid":
+                continue
+            c = {"layer": layer, "task": task, "peer": r["contender"], "oneid": base, "row": r}
+            if base is None:
+                c["problem"] = "oneid has no row for this task"
+            elif base["status"] != "ok":
+                c["problem"] = f"oneid {base['status']}: {base.get('error') or base.get('reason')}"
+            elif r["status"] != "ok":
+                c["problem"] = f"{r['contender']} {r['status']}: {r.get('error') or r.get('reason')}"
+            else:
+                c["time_ratio"] = r["seconds"] / base["seconds"]
+                if r.get("cpu_seconds") and base.get("cpu_seconds"):
+                    c["cpu_ratio"] = r["cpu_seconds"] / base["cpu_seconds"]
+                # Only peaks measured in a fresh process each compare: in one shared process, memory a
+                # previous contender returned to the allocator hides part of a later one's rise.
+                if r.get("peak_bytes") and base.get("peak_bytes") and r.get("memory_isolated") and base.get("memory_isolated"):
+                    c["memory_ratio"] = r["peak_bytes"] / base["peak_bytes"]
+            out.append(c)
+    return out
+
+
+def python_tables(rows: list[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+    tasks: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        tasks.setdefault(r["task"], []).append(r)
+    for task, group in tasks.items():
+        unit = group[0]["unit"]
+        base = next((r for r in group if r["contender"] == "oneid" and r["status"] == "ok"), None)
+        out += [f"**{cell(task)}**", "",
+                f"| contender | wall | CPU | {unit}/s | peak RSS rise | bytes / {singular(unit)} | "
+                "time / oneid's | result |",
+                "|---|---:|---:|---:|---:|---:|---:|---|"]
+        for r in group:
+            if r["status"] != "ok":
+                why = r.get("error") or r.get("reason") or "no reason given"
+                out.append(f"| {cell(r['contender'])} | – | – | – | – | – | – | **{r['status']}**: {cell(why)} |")
+                continue
+            cpu = fmt_seconds(r["cpu_seconds"]) if r.get("cpu_seconds") is not None else "–"
+            peak = r.get("peak_bytes")
+            mem = f"{peak / 2**20:,.1f} MiB" if peak is not None else "–"
+            per = f"{peak / r['records']:,.0f}" if peak is not None and r["records"] else "–"
+            rate = fmt_rate(r["records"] / r["seconds"]).removesuffix("/s") if r["seconds"] > 0 else "–"
+            rel = "1 (reference)" if r is base else (fmt_ratio(r["seconds"] / base["seconds"]) if base else "– (no oneid time)")
+            out.append(f"| {cell(r['contender'])} | {fmt_seconds(r['seconds'])} | {cpu} | {rate} | {mem} | {per} | "
+                       f"{rel} | {cell(r.get('check', ''))} |")
+        out.append("")
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Aims: what the layer docs promise, checked against this run's figures
+
+
+def find(rows: list[dict[str, Any]], layer: str, task_prefix: str, contender: str) -> dict[str, Any] | None:
+    for r in rows:
+        if r["layer"] == layer and r["task"].startswith(task_prefix) and r["contender"] == contender:
+            return r
+    return None
+
+
+def accounts_of(b: dict[str, Any]) -> int:
+    m = re.search(r"accounts:(\d+)", b["name"])
+    return int(m.group(1)) if m else 0
+
+
+def ok(r: dict[str, Any] | None) -> bool:
+    return r is not None and r["status"] == "ok"
+
+
+def aims(rows: list[dict[str, Any]], cpp: dict[str, dict[str, Any]], layers: list[str]) -> list[tuple[str, str, str]]:
+    """(aim, measured in this run, verdict) for every aim of the selected layers."""
+    out: list[tuple[str, str, str]] = []
+    NOT = "**not measured**"
+
+    def speed_aim(text, layer, prefix, peer_prefix, at_least):
+        one = find(rows, layer, prefix, "oneid")
+        peer = next((r for r in rows if r["layer"] == layer and r["task"].startswith(prefix)
+                     and r["contender"].startswith(peer_prefix)), None)
+        if ok(one) and ok(peer):
+            x = peer["seconds"] / one["seconds"]
+            out.append((text, f"{one['task']}: oneid {fmt_seconds(one['seconds'])}, {peer['contender']} "
+                              f"{fmt_seconds(peer['seconds'])}: {peer['contender']} takes {fmt_ratio(x)} oneid's time",
+                        "met" if x >= at_least else "**NOT met**"))
         else:
-            sentence += (f"{', '.join(truthful) or 'no contender'} found exactly the true persons; "
-                         f"{', '.join(others)} did not (see the component counts).")
-        out[-1] += " " + sentence
-    out.append("")
-    return out, headline
+            why = [f"{w}: {r['status']} ({r.get('error') or r.get('reason')})" for w, r in (("oneid", one), ("peer", peer))
+                   if r is not None and r["status"] != "ok"]
+            out.append((text, f"{prefix}: " + ("; ".join(why) or "no such row in this run"), NOT))
+
+    if "identity" in layers:
+        resolve = [b for b in cpp.get("identity_resolver_benchmark", {}).get("benchmarks", [])
+                   if b["name"].startswith("BM_ResolveAccounts") and "resolver_bytes_per_identifier" in b]
+        text = f"Resolver state under {TARGET_BYTES_PER_IDENTIFIER} bytes per identifier (C++)"
+        if resolve:
+            worst = max(b["resolver_bytes_per_identifier"] for b in resolve)
+            out.append((text, "; ".join(f"{accounts_of(b):,} accounts: {b['resolver_bytes_per_identifier']:.1f}"
+                                        for b in resolve),
+                        "met" if worst < TARGET_BYTES_PER_IDENTIFIER else "**NOT met**"))
+        else:
+            out.append((text, "BM_ResolveAccounts did not run", NOT))
+        sizes = sorted({r["records"] for r in rows if r["layer"] == "identity"})
+        for size in sizes[-1:] or [1_000_000]:
+            speed_aim("Faster than the pandas + scipy route by a wide margin (2x or more counted as wide)",
+                      "identity", f"resolve {size:,} accounts", "scipy", 2.0)
+    if "profile" in layers:
+        speed_aim("At least as fast as DuckDB", "profile", "profiles from", "DuckDB", 1.0)
+        speed_aim("Many times faster than pandas (5x or more counted as many)", "profile", "profiles from", "pandas", 5.0)
+    if "clv" in layers:
+        one = find(rows, "clv", "BG/NBD fit, simulated 1,000,000", "oneid")
+        text = "BG/NBD fit on 1M customers in under a second (Python, oneid.BetaGeo().fit)"
+        if ok(one):
+            out.append((text, fmt_seconds(one["seconds"]), "met" if one["seconds"] < 1 else "**NOT met**"))
+        else:
+            out.append((text, "no 1M BG/NBD row in this run" if one is None else f"oneid {one['status']}", NOT))
+        speed_aim("BG/NBD 100x faster than lifetimes on 1M customers", "clv", "BG/NBD fit, simulated 1,000,000",
+                  "lifetimes", 100.0)
+    if "segment" in layers:
+        km = [r for r in rows if r["layer"] == "segment" and r["task"].startswith("k-means")]
+        tasks = sorted({r["task"] for r in km}, key=[r["task"] for r in km].index)
+        text = "k-means at least as fast as scikit-learn at equal inertia"
+        if not tasks:
+            out.append((text, "no k-means rows in this run", NOT))
+        for task in tasks:
+            one, sk = find(km, "segment", task, "oneid"), find(km, "segment", task, "scikit-learn")
+            if ok(one) and ok(sk) and "inertia" in one and "inertia" in sk:
+                x = sk["seconds"] / one["seconds"]
+                equal = abs(one["inertia"] / sk["inertia"] - 1) <= 1e-3
+                out.append((text, f"{task}: scikit-learn takes {fmt_ratio(x)} oneid's time; inertia ratio "
+                                  f"{one['inertia'] / sk['inertia']:.4f}",
+                            "met" if x >= 1 and equal else "**NOT met**"))
+            else:
+                out.append((text, f"{task}: a contender failed", NOT))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# The page
+
+
+def generate(results: str) -> tuple[str, list[str]]:
+    """(page, problems). Problems are also in the page; the caller prints them."""
+    machine = load(os.path.join(results, "machine.json"))
+    steps = read_steps(results)
+    layers = [l for l in machine.get("layers", list(LAYERS)) if l in LAYERS]
+    problems: list[str] = []
+    cpp: dict[str, dict[str, Any]] = {}
+    rows: list[dict[str, Any]] = []
+    versions: dict[str, str] = {}
+    by_layer: dict[str, list[tuple[dict[str, Any], Any, str | None]]] = {}
+    for step in steps:
+        data, problem = load_step(results, step)
+        if problem:
+            problems.append(f"{step['layer']}: `{step['name']}` {problem}")
+        if data is not None and step["kind"] == "cpp":
+            cpp[step["name"]] = data
+        elif data is not None and step["kind"] == "python":
+            step_rows = data.get("rows")
+            if step_rows is None:
+                problems.append(f"{step['layer']}: `{step['name']}` wrote no rows (old format?)")
+                step_rows = []
+            rows += step_rows
+            versions.update(data.get("versions", {}))
+        by_layer.setdefault(step["layer"], []).append((step, data, problem))
+    skips: list[str] = []
+    for r in rows:
+        if r["status"] == "skipped":
+            skips.append(f"{r['layer']}: {r['contender']} on \"{r['task']}\": {r.get('reason')}")
+        elif r["status"] != "ok":
+            problems.append(f"{r['layer']}: {r['contender']} {r['status']} on \"{r['task']}\": "
+                            f"{r.get('error') or r.get('reason')}")
+    for layer in layers:
+        if layer not in by_layer:
+            problems.append(f"{layer}: selected but no step of it ran")
+
+    comps = comparisons(rows)
+    aim_rows = aims(rows, cpp, layers)
+    ctx = next((c["context"] for c in cpp.values() if "context" in c), {})
+    quick = machine.get("quick", False)
+    lines = ["# Benchmarks", "",
+             "<!-- Generated by scripts/bench.sh (scripts/bench_report.py) from build/bench/results/. "
+             "Do not edit by hand: re-run the script. -->", ""]
+    if quick:
+        lines += ["> **Quick run** (`scripts/bench.sh --quick`): smaller sizes to check the pipeline. "
+                  "Its ratios are of this run, but small sizes favour fixed costs; the full run is the reference.", ""]
+    lines += [f"Measured {machine['date']} on {machine['cpu_model']}, {machine['nproc']} cores "
+              f"({ctx.get('mhz_per_cpu', '?')} MHz), {machine['memory_kib'] / 2**20:.0f} GiB RAM, "
+              f"{machine['kernel']}, {machine['compiler']}, oneid {machine['git']}; "
+              f"layers: {', '.join(layers)}; {machine.get('python_oneid', 'oneid package: ?')}. "
+              f"Load average {machine['load_before']} before the run and {machine.get('load_after', '?')} after, "
+              f"on {machine['nproc']} cores: the machine may be shared, so wall times include waiting for a core "
+              "when the load is above the core count (CPU times, where given, are steadier). "
+              f"The run took {sum(s['seconds'] for s in steps) / 60:.1f} minutes of benchmarks.", ""]
+    if machine.get("load_warning"):
+        lines += [f"**Note:** {machine['load_warning']}", ""]
+
+    lines += ["## Problems in this run", ""]
+    lines += [f"- {cell(p)}" for p in problems] or ["None: every step ran and every contender that was meant to run "
+                                                    "produced a result."]
+    if skips:
+        lines += ["", "## Not run by design", "",
+                  "Contenders left out at sizes where they take minutes (the flags of each script raise the limits):", ""]
+        lines += [f"- {cell(s)}" for s in skips]
+    lines += ["", "## Aims", "",
+              "The aims stated in the layer docs, checked against this run's figures.", "",
+              "| aim | measured in this run | verdict |", "|---|---|---|"]
+    lines += [f"| {cell(a)} | {cell(m)} | {v} |" for a, m, v in aim_rows]
+    lines += ["", "## oneid against its peers (Python, same run, same data)", "",
+              "*peer / oneid* is the peer's wall time over oneid's on the same task in this run: above 1, "
+              "oneid is faster.", "",
+              "| layer | task | peer | oneid | peer | peer / oneid | oneid is | CPU peer / oneid | peak RSS peer / oneid |",
+              "|---|---|---|---:|---:|---:|---|---:|---:|"]
+    for c in comps:
+        if "problem" in c:
+            lines.append(f"| {c['layer']} | {cell(c['task'])} | {cell(c['peer'])} | – | – | – | – | – | "
+                         f"**no ratio**: {cell(c['problem'])} |")
+            continue
+        lines.append(f"| {c['layer']} | {cell(c['task'])} | {cell(c['peer'])} | {fmt_seconds(c['oneid']['seconds'])} | "
+                     f"{fmt_seconds(c['row']['seconds'])} | **{fmt_ratio(c['time_ratio'])}** | {faster(c['time_ratio'])} | "
+                     f"{fmt_ratio(c['cpu_ratio']) if 'cpu_ratio' in c else '–'} | "
+                     f"{fmt_ratio(c['memory_ratio']) if 'memory_ratio' in c else '–'} |")
+    if not comps:
+        lines.append("| – | no Python comparison produced rows in this run | | | | | | | |")
+    lines += ["", "Versions: " + (", ".join(f"{k} {v}" for k, v in sorted(versions.items())) or "unknown") + ".", "",
+              "*peak RSS rise* is the rise of the process's peak resident set (VmHWM, reset through "
+              "`/proc/self/clear_refs`) over its resident set just before the contender ran: native memory "
+              "included, the input data excluded. Identity runs each contender in a fresh process; the other "
+              "comparisons run contenders one after another in one process, so memory a previous contender "
+              "left to the allocator can make a later rise smaller, so *peak RSS peer / oneid* is given only "
+              "where both ran in fresh processes.", ""]
+
+    for layer in layers:
+        title, doc = LAYERS[layer]
+        lines += [f"## {title}", "", f"Design and analysis: [{doc}]({doc}).", ""]
+        for step, data, problem in by_layer.get(layer, []):
+            if problem:
+                lines += [f"`{step['name']}` **failed**: {cell(problem)}", ""]
+            if data is None:
+                continue
+            if step["kind"] == "cpp":
+                lines += [f"### C++: `{step['name']}`", ""]
+                if layer == "identity":
+                    special, _ = identity_cpp_sections(data)
+                    lines += [ln.replace("## ", "#### ", 1) if ln.startswith("## ") else ln for ln in special]
+                    table = cpp_table(data, IDENTITY_FAMILIES)
+                else:
+                    table = cpp_table(data, set())
+                lines += table + ([""] if table else [])
+            else:
+                lines += [f"### Python: `benchmarks/python/{data.get('script', step['name'])}`", ""]
+                lines += python_tables([r for r in data.get("rows", []) if r["layer"] == layer])
+    lines += ["## Reproduce", "", "```sh",
+              "scripts/bench.sh                          # everything (about 30 minutes on 2 cores)",
+              "scripts/bench.sh --quick                  # a few minutes: checks the pipeline",
+              "scripts/bench.sh --layers identity,clv    # some layers only",
+              "ONEID_BENCH_PYTHONPATH=/tmp/bench-py scripts/bench.sh   # a private build of the Python package",
+              "```", "",
+              f"Raw results: `build/bench/results/` ({', '.join(sorted({s['result'] for s in steps if s['result']})) or 'none'}).", ""]
+    return "\n".join(lines), problems
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--results", required=True)
-    parser.add_argument("--out", required=True)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--results", required=True, help="the run's results folder (build/bench/results)")
+    parser.add_argument("--out", required=True, help="the Markdown page to write")
     args = parser.parse_args()
-    machine = load(os.path.join(args.results, "machine.json"))
-    cpp_path = os.path.join(args.results, "cpp.json")
-    py_path = os.path.join(args.results, "python.json")
-    cpp = load(cpp_path) if os.path.exists(cpp_path) else None
-    py = load(py_path) if os.path.exists(py_path) else None
-    load_after = ""
-    if os.path.exists(os.path.join(args.results, "load_after.txt")):
-        with open(os.path.join(args.results, "load_after.txt")) as f:
-            load_after = f.read().strip().removeprefix("load after: ")
-
-    cpp_lines, cpp_head = cpp_sections(cpp) if cpp else ([], {})
-    py_lines, py_head = python_section(py) if py else ([], {})
-
-    # Headline: the figures the issue asks for, computed from this run.
-    summary: list[str] = []
-    for n in sorted(k for k in cpp_head if isinstance(k, int)):
-        b = cpp_head[n]
-        verdict = "under" if b["resolver_bytes_per_identifier"] < TARGET_BYTES_PER_IDENTIFIER else "over"
-        summary.append(f"- **{n:,} accounts** (C++): {fmt_rate(b['accounts_per_second']).removesuffix('/s')} "
-                       f"accounts/s ({fmt_time(b['real_time'], b['time_unit'])}); resolver state "
-                       f"{b['resolver_bytes_per_identifier']:.1f} bytes per identifier ({verdict} the "
-                       f"{TARGET_BYTES_PER_IDENTIFIER}-byte aim), peak RSS during the batch "
-                       f"{b['peak_rss_bytes_per_identifier']:.1f} bytes per identifier.")
-    for size in sorted(py_head):
-        row = py_head[size]
-        one = row.get("oneid")
-        for other in ("scipy", "networkx"):
-            r = row.get(other)
-            if one and r:
-                x = r["seconds"] / one["seconds"]
-                word = f"{x:.1f}x faster than" if x >= 1 else f"{1 / x:.1f}x slower than"
-                aim = ""
-                if other == "scipy":
-                    aim = (" The aim (faster than the scipy route by a wide margin) is **met** (2x or more counted as wide)." if x >= 2 else
-                           " The aim (faster than the scipy route by a wide margin) is **not met**.")
-                summary.append(f"- **Python, {size:,} accounts**: oneid {one['seconds']:.2f} s, {other} "
-                               f"{r['seconds']:.2f} s: oneid is {word} the {other} route; peak memory "
-                               f"{one['peak_bytes'] / 2**20:,.0f} MiB vs {r['peak_bytes'] / 2**20:,.0f} MiB.{aim}")
-    if "phone_ratio" in cpp_head:
-        summary.append(f"- **Phone normalisation**: fast path {cpp_head['phone_ratio']:.0f}x faster than "
-                       "libphonenumber's full parser once its validity memo is warm" +
-                       (f", {cpp_head['phone_ratio_cold']:.1f}x while it is cold." if "phone_ratio_cold" in cpp_head
-                        else "."))
-    if "uf_vs_boost" in cpp_head:
-        n, x, xp = cpp_head["uf_vs_boost"]
-        summary.append(f"- **Union-find** at {n:,} vertices: {x:.0f}x faster than building a Boost.Graph and "
-                       f"running `connected_components`" + (f" ({xp:.0f}x faster than `connected_components` "
-                                                              "alone on a prebuilt graph)." if xp else "."))
-
-    ctx = cpp["context"] if cpp else {}
-    lines = ["# Benchmarks", "",
-             "<!-- Generated by scripts/bench.sh (scripts/bench_report.py) from build/bench/results/. "
-             "Do not edit by hand: re-run the script. -->", "",
-             f"Measured {machine['date']} on {machine['cpu_model']}, {machine['nproc']} cores "
-             f"({ctx.get('mhz_per_cpu', '?')} MHz), {machine['memory_kib'] / 2**20:.0f} GiB RAM, "
-             f"{machine['kernel']}, {machine['compiler']}, oneid {machine['git']}. "
-             f"Load average {machine['load_before']} before the run, {load_after or '?'} after: the machine "
-             "may be shared, so treat differences under ~10% as noise.", "",
-             "## Summary", ""] + summary + [""]
-    if ctx.get("library_build_type") == "debug":
-        lines += ["Debian's Google Benchmark library reports itself as a debug build; that only affects the "
-                  "framework's own bookkeeping between iterations, not the code measured (oneid is built "
-                  "`-O3 -DNDEBUG`).", ""]
-    lines += cpp_lines + py_lines
-    lines += ["## Data", "",
-              "Both benchmarks generate the same kind of data (the C++ and Python generators follow the same "
-              "recipe; they are not byte-identical): persons own 1 + Geometric accounts (mean 2.5, at most "
-              "12); every account has exactly three identifiers: a phone (the person's, or on 15% of "
-              "accounts its second phone; 30% written as `138 0013 8000`, `+86 13800138000`, "
-              "`0086-138-0013-8000` or `+86-138-0013-8000` instead of `13800138000`), an email (the "
-              "person's on 75% of accounts, 10% of those upper-cased, padded or with a capitalised domain; "
-              "otherwise an account-only relay address) and the person's 28-character UnionID. Rows are "
-              "shuffled so a person's accounts are not adjacent.", "",
-              "## Reproduce", "",
-              "```sh",
-              "pip install .                 # the Python package, built in Release",
-              "scripts/bench.sh              # C++ at 1M and 10M, Python at 100k and 1M (networkx at 100k)",
-              "scripts/bench.sh --quick      # without the 10M case, Python at 100k",
-              "build/bench/benchmarks/identity_resolver_benchmark --benchmark_filter='BM_ResolveAccounts/accounts:10000000/'",
-              "```", ""]
+    page, problems = generate(args.results)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write("\n".join(lines))
-    print("\n".join(summary), file=sys.stderr)
+    tmp = args.out + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(page)
+    os.replace(tmp, args.out)
+    for p in problems:
+        print(f"bench_report: {p}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -17,35 +17,22 @@
                    (splits ties by row order, so scores differ where values tie; timed for
                    reference, agreement reported)
 
+Rows (scripts/bench_report.py's format, benchmarks/python/benchrows.py) go to --json: the
+logistic rows under layer "churn", the RFM rows under "rfm". A contender that fails is a failed row.
+
   python benchmarks/python/bench_churn.py
   python benchmarks/python/bench_churn.py --lr-rows 200000 --rfm-rows 1000000 --json out.json
+  python benchmarks/python/bench_churn.py --quick --parts rfm     # RFM only, 1M rows
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import time
 
 import numpy as np
 import pandas as pd
 
-import oneid
-
-
-_CPU: dict[str, float] = {}
-
-
-def timed(fn, label=None):
-    """Wall seconds of fn(); its CPU seconds (all threads of the process) go to _CPU[label]. On a
-    shared machine the wall time includes waiting for a core, so both are reported."""
-    start, cpu = time.perf_counter(), time.process_time()
-    out = fn()
-    if label:
-        _CPU[label] = time.process_time() - cpu
-    return out, time.perf_counter() - start
+import benchrows
 
 
 def logistic_data(n: int, d: int, seed: int):
@@ -64,42 +51,58 @@ def objective(Z: np.ndarray, y: np.ndarray, coef: np.ndarray, intercept: float, 
     return float(loss.mean() + coef @ coef / (2 * C * len(y)))
 
 
-def bench_logistic(n: int, d: int, C: float) -> dict:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import roc_auc_score
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
+def bench_logistic(n: int, d: int, C: float) -> list[dict]:
     n_test = min(n, 200_000)
     X_all, y_all = logistic_data(n + n_test, d, 1)
     X, y, X_test, y_test = X_all[:n], y_all[:n], X_all[n:], y_all[n:]
-    model, t_oneid = timed(lambda: oneid.ChurnModel("logistic", C=C, tolerance=1e-6).fit(X, y), "lr_oneid")
-    pipe, t_sklearn = timed(lambda: make_pipeline(
-        StandardScaler(), LogisticRegression(C=C, solver="lbfgs", tol=1e-6, max_iter=1000)).fit(X, y), "lr_sklearn")
-    scaler, lr = pipe[0], pipe[1]
-    Z = (X - model.means_) / model.scales_
-    out = {
-        "rows": n,
-        "features": d,
-        "C": C,
-        "oneid_seconds": t_oneid,
-        "sklearn_seconds": t_sklearn,
-        "speedup": t_sklearn / t_oneid,
-        "oneid_cpu_seconds": _CPU["lr_oneid"],
-        "sklearn_cpu_seconds": _CPU["lr_sklearn"],
-        "cpu_speedup": _CPU["lr_sklearn"] / _CPU["lr_oneid"],
-        "oneid_iterations": model.fit_report_["iterations"],
-        "oneid_status": model.fit_report_["status"],
-        "sklearn_iterations": int(lr.n_iter_[0]),
-        "oneid_objective": objective(Z, y, model.coef_, model.intercept_, C),
-        "sklearn_objective": objective(scaler.transform(X), y, lr.coef_[0], lr.intercept_[0], C),
-        "oneid_auc": roc_auc_score(y_test, model.predict_proba(X_test)),
-        "sklearn_auc": roc_auc_score(y_test, pipe.predict_proba(X_test)[:, 1]),
-        "max_abs_coef_diff": float(np.abs(model.coef_ - lr.coef_[0]).max()),
-    }
-    _, out["oneid_predict_seconds"] = timed(lambda: model.predict_proba(X))
-    _, out["sklearn_predict_seconds"] = timed(lambda: pipe.predict_proba(X))
-    return out
+    task = f"L2 logistic regression fit, {n:,} x {d}"
+    ptask = f"logistic regression predict, {n:,} x {d}"
+
+    def fit_oneid():
+        import oneid
+
+        return oneid.ChurnModel("logistic", C=C, tolerance=1e-6).fit(X, y)
+
+    def fit_sklearn():
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        return make_pipeline(StandardScaler(), LogisticRegression(C=C, solver="lbfgs", tol=1e-6, max_iter=1000)).fit(X, y)
+
+    rows = []
+    r_one, model = benchrows.run_contender("churn", task, n, "rows", "oneid", fit_oneid)
+    r_sk, pipe = benchrows.run_contender("churn", task, n, "rows", "scikit-learn", fit_sklearn)
+    try:
+        from sklearn.metrics import roc_auc_score
+    except Exception:  # noqa: BLE001  (no AUC without scikit-learn; the fit rows still stand)
+        roc_auc_score = None
+    if model is not None:
+        Z = (X - model.means_) / model.scales_
+        r_one["objective"] = objective(Z, y, model.coef_, model.intercept_, C)
+        r_one["iterations"] = int(model.fit_report_["iterations"])
+        r_one["check"] = f"{r_one['iterations']} iterations, objective {r_one['objective']:.12f}"
+        if roc_auc_score is not None:
+            r_one["auc"] = float(roc_auc_score(y_test, model.predict_proba(X_test)))
+            r_one["check"] += f", AUC {r_one['auc']:.10f}"
+    if pipe is not None:
+        scaler, lr = pipe[0], pipe[1]
+        r_sk["objective"] = objective(scaler.transform(X), y, lr.coef_[0], lr.intercept_[0], C)
+        r_sk["iterations"] = int(lr.n_iter_[0])
+        r_sk["auc"] = float(roc_auc_score(y_test, pipe.predict_proba(X_test)[:, 1]))
+        r_sk["check"] = f"{r_sk['iterations']} iterations, objective {r_sk['objective']:.12f}, AUC {r_sk['auc']:.10f}"
+        if model is not None:
+            r_sk["max_abs_coef_diff"] = float(np.abs(model.coef_ - lr.coef_[0]).max())
+            r_sk["check"] += (f"; objective {r_sk['objective'] - r_one['objective']:+.1e} vs oneid, "
+                              f"largest coefficient difference {r_sk['max_abs_coef_diff']:.1e}")
+    rows += [r_one, r_sk]
+    for who, fitted in (("oneid", model), ("scikit-learn", pipe)):
+        if fitted is None:
+            rows.append(benchrows.failed("churn", ptask, n, "rows", who, "no fitted model (the fit failed)"))
+            continue
+        predict = (lambda: fitted.predict_proba(X)) if who == "oneid" else (lambda: fitted.predict_proba(X)[:, 1])
+        rows.append(benchrows.run_contender("churn", ptask, n, "rows", who, predict)[0])
+    return rows
 
 
 def pandas_rank_scores(values: pd.Series, bins: int) -> np.ndarray:
@@ -108,63 +111,68 @@ def pandas_rank_scores(values: pd.Series, bins: int) -> np.ndarray:
     return (1 + (bins * below.astype(np.int64)) // n).astype(np.uint8)
 
 
-def bench_rfm(n: int) -> dict:
+def bench_rfm(n: int) -> list[dict]:
     rng = np.random.default_rng(3)
     recency = pd.Series(rng.integers(0, 730, n).astype(np.float64))
     frequency = pd.Series(1 + rng.geometric(0.4, n).astype(np.float64) - 1)
     monetary = pd.Series(rng.lognormal(4, 1, n))
-    df, t_oneid = timed(lambda: oneid.rfm(recency, frequency, monetary), "rfm_oneid")
+    task = f"RFM scores (5 bins), {n:,} customers"
+
+    def run_oneid():
+        import oneid
+
+        return oneid.rfm(recency, frequency, monetary)
 
     def pandas_rank():
         return (pandas_rank_scores(-recency, 5), pandas_rank_scores(frequency, 5), pandas_rank_scores(monetary, 5))
 
-    (r, f, m), t_rank = timed(pandas_rank, "rfm_rank")
-
     def pandas_qcut():
         return (
-            5 - pd.qcut(recency.rank(method="first"), 5, labels=False),
-            pd.qcut(frequency.rank(method="first"), 5, labels=False) + 1,
-            pd.qcut(monetary, 5, labels=False) + 1,
+            (5 - pd.qcut(recency.rank(method="first"), 5, labels=False)).to_numpy(),
+            (pd.qcut(frequency.rank(method="first"), 5, labels=False) + 1).to_numpy(),
+            (pd.qcut(monetary, 5, labels=False) + 1).to_numpy(),
         )
 
-    (qr, qf, qm), t_qcut = timed(pandas_qcut, "rfm_qcut")
-    return {
-        "rows": n,
-        "oneid_seconds": t_oneid,
-        "pandas_rank_seconds": t_rank,
-        "pandas_qcut_seconds": t_qcut,
-        "speedup_vs_rank": t_rank / t_oneid,
-        "speedup_vs_qcut": t_qcut / t_oneid,
-        "oneid_cpu_seconds": _CPU["rfm_oneid"],
-        "pandas_rank_cpu_seconds": _CPU["rfm_rank"],
-        "pandas_qcut_cpu_seconds": _CPU["rfm_qcut"],
-        "identical_to_pandas_rank": bool((df.r_score.to_numpy() == r).all() and (df.f_score.to_numpy() == f).all()
-                                         and (df.m_score.to_numpy() == m).all()),
-        "agreement_with_qcut": {
-            "r": float((df.r_score.to_numpy() == qr.to_numpy()).mean()),
-            "f": float((df.f_score.to_numpy() == qf.to_numpy()).mean()),
-            "m": float((df.m_score.to_numpy() == qm.to_numpy()).mean()),
-        },
-    }
+    r_one, df = benchrows.run_contender("rfm", task, n, "customers", "oneid", run_oneid)
+    r_rank, ranks = benchrows.run_contender("rfm", task, n, "customers", "pandas rank(method=min)", pandas_rank)
+    r_qcut, qcuts = benchrows.run_contender("rfm", task, n, "customers", "pandas qcut(rank(method=first))", pandas_qcut)
+    if df is not None:
+        ours = (df.r_score.to_numpy(), df.f_score.to_numpy(), df.m_score.to_numpy())
+        if ranks is not None:
+            same = all((a == b).all() for a, b in zip(ours, ranks))
+            r_rank["identical_to_oneid"] = bool(same)
+            r_rank["check"] = "scores identical to oneid's" if same else "scores DIFFER from oneid's"
+        if qcuts is not None:
+            agree = {k: float((a == b).mean()) for k, a, b in zip("rfm", ours, qcuts)}
+            r_qcut["agreement_with_oneid"] = agree
+            r_qcut["check"] = ("agrees with oneid on " + ", ".join(f"{v:.2%} of {k.upper()}" for k, v in agree.items())
+                               + " (ties split by row order)")
+    return [r_one, r_rank, r_qcut]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--lr-rows", type=int, default=1_000_000)
+    parser.add_argument("--lr-rows", type=int, default=None, help="logistic rows (default 1000000; 200000 with --quick)")
     parser.add_argument("--lr-features", type=int, default=30)
     parser.add_argument("--C", type=float, default=1.0)
-    parser.add_argument("--rfm-rows", type=int, default=10_000_000)
-    parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--rfm-rows", type=int, default=None, help="RFM rows (default 10000000; 1000000 with --quick)")
+    parser.add_argument("--parts", default="logistic,rfm", help="logistic, rfm or both (comma-separated)")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes: a check of the pipeline")
+    parser.add_argument("--json", help="also write the rows here")
     args = parser.parse_args()
-    results = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "logistic": bench_logistic(args.lr_rows, args.lr_features, args.C),
-        "rfm": bench_rfm(args.rfm_rows),
-    }
-    print(json.dumps(results, indent=2))
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=2)
+    parts = [p for p in args.parts.split(",") if p]
+    for p in parts:
+        if p not in ("logistic", "rfm"):
+            parser.error(f"unknown part {p!r} (logistic, rfm)")
+    rows = []
+    if "logistic" in parts:
+        rows += bench_logistic(args.lr_rows or (200_000 if args.quick else 1_000_000), args.lr_features, args.C)
+        benchrows.print_rows(rows)
+    if "rfm" in parts:
+        rfm_rows = bench_rfm(args.rfm_rows or (1_000_000 if args.quick else 10_000_000))
+        benchrows.print_rows(rfm_rows)
+        rows += rfm_rows
+    benchrows.write(args.json, "bench_churn.py", rows, benchrows.versions("oneid", "sklearn", "pandas", "numpy"))
 
 
 if __name__ == "__main__":

@@ -20,15 +20,17 @@ time). Times are wall-clock seconds of the fit call alone (data prepared beforeh
 Simulated data: histories drawn from each model with CDNOW-like parameters in days and ages of
 1..365 whole days, recency rounded up to whole days (a transaction log summarised in days).
 
+Rows (scripts/bench_report.py's format, benchmarks/python/benchrows.py) go to --json; the
+log-likelihood difference to oneid's is each row's check. A contender that fails is a failed row.
+
   PYTHONPATH=build/clv/python python3 benchmarks/python/bench_clv.py
   PYTHONPATH=build/clv/python python3 benchmarks/python/bench_clv.py --sizes 1000000 --lifetimes-max 1000000
+  python3 benchmarks/python/bench_clv.py --quick --json /tmp/clv.json   # CDNOW and 100k, a minute
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import time
 import warnings
 from pathlib import Path
 
@@ -36,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-import oneid
+import benchrows
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 
@@ -128,6 +130,8 @@ def scipy_fit(model: str, x, tx, T) -> dict[str, float]:
 
 
 def run_oneid(model: str, x, tx, T) -> dict[str, float]:
+    import oneid
+
     cls = oneid.BetaGeo if model == "bgnbd" else oneid.ParetoNBD
     return cls().fit(x, tx, T).params_
 
@@ -143,71 +147,67 @@ def run_lifetimes(model: str, x, tx, T) -> dict[str, float]:
 
 
 def oneid_ll(model: str, params: dict[str, float], x, tx, T) -> float:
+    import oneid
+
     cls = oneid.BetaGeo if model == "bgnbd" else oneid.ParetoNBD
     return cls.from_params(**params).log_likelihood(x, tx, T)
 
 
-def timed(fn, repeat: int):
-    best, result = np.inf, None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000000", help="simulated sizes, comma-separated")
+    parser.add_argument("--sizes", default=None, help="simulated sizes, comma-separated (default 1000000; "
+                        "100000 is always added)")
     parser.add_argument("--lifetimes-max", type=int, default=1_000_000, help="largest size lifetimes runs at (BG/NBD)")
-    parser.add_argument("--lifetimes-pnbd-max", type=int, default=100_000, help="largest size lifetimes runs Pareto/NBD at")
+    parser.add_argument("--lifetimes-pnbd-max", type=int, default=None,
+                        help="largest size lifetimes runs Pareto/NBD at (default 100000; 10000 with --quick)")
     parser.add_argument("--scipy-pnbd-max", type=int, default=100_000, help="largest size scipy runs Pareto/NBD at")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--models", default="bgnbd,pnbd", help="bgnbd, pnbd or both (comma-separated)")
+    parser.add_argument("--quick", action="store_true", help="CDNOW and 100k only; lifetimes' Pareto/NBD on CDNOW only")
     parser.add_argument("--json", help="write the rows as JSON here")
     args = parser.parse_args()
+    sizes = args.sizes if args.sizes is not None else ("" if args.quick else "1000000")
+    pnbd_max = args.lifetimes_pnbd_max if args.lifetimes_pnbd_max is not None else (10_000 if args.quick else 100_000)
 
-    datasets = [("CDNOW", "cdnow", 0)] + [(f"simulated {int(n):,}", "sim", int(n)) for n in args.sizes.split(",") if n]
+    datasets = [("CDNOW", "cdnow", 0)] + [(f"simulated {int(n):,}", "sim", int(n)) for n in sizes.split(",") if n]
     if 100_000 not in [n for _, _, n in datasets]:
         datasets.insert(1, ("simulated 100,000", "sim", 100_000))
     rows = []
     for model in [m for m in args.models.split(",") if m]:
         if model not in ("bgnbd", "pnbd"):
             parser.error(f"unknown model {model!r}")
+        name = "BG/NBD" if model == "bgnbd" else "Pareto/NBD"
         for label, kind, n in datasets:
             x, tx, T = cdnow() if kind == "cdnow" else simulate(model, n, seed=7)
-            contenders = {"oneid": lambda: run_oneid(model, x, tx, T)}
             size = len(x)
-            if size <= (args.lifetimes_max if model == "bgnbd" else args.lifetimes_pnbd_max):
-                contenders["lifetimes"] = lambda: run_lifetimes(model, x, tx, T)
-            if model == "bgnbd" or size <= args.scipy_pnbd_max:
-                contenders["scipy"] = lambda: scipy_fit(model, x, tx, T)
-            results = {}
-            for name, fn in contenders.items():
-                repeat = args.repeat if name == "oneid" or size <= 10_000 else 1
-                seconds, params = timed(fn, repeat)
-                results[name] = (seconds, params, oneid_ll(model, params, x, tx, T))
-            base_seconds, _, base_ll = results["oneid"]
-            for name, (seconds, params, ll) in results.items():
-                row = {
-                    "model": "BG/NBD" if model == "bgnbd" else "Pareto/NBD",
-                    "data": label,
-                    "customers": size,
-                    "contender": name,
-                    "seconds": round(seconds, 4),
-                    "x_oneid": round(seconds / base_seconds, 1),
-                    "log_likelihood": round(ll, 3),
-                    "ll_minus_oneid": round(ll - base_ll, 4),
-                    "params": {k: round(v, 4) for k, v in params.items()},
-                }
-                rows.append(row)
-                print(
-                    f"{row['model']:10s} {label:20s} {name:9s} {seconds:9.3f} s  x{row['x_oneid']:>7}  "
-                    f"LL {ll:16.3f}  dLL {row['ll_minus_oneid']:+.4f}  {row['params']}",
-                    flush=True,
-                )
-    if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=1))
+            task = f"{name} fit, {label}" + (f" ({size:,})" if kind == "cdnow" else "")
+            contenders = {"oneid": lambda: run_oneid(model, x, tx, T)}
+            lifetimes_max = args.lifetimes_max if model == "bgnbd" else pnbd_max
+            contenders["lifetimes"] = (lambda: run_lifetimes(model, x, tx, T)) if size <= lifetimes_max else (
+                f"runs only up to {lifetimes_max:,} customers here (minutes at this size)")
+            contenders["scipy"] = (lambda: scipy_fit(model, x, tx, T)) if model == "bgnbd" or size <= args.scipy_pnbd_max \
+                else f"runs only up to {args.scipy_pnbd_max:,} customers here (minutes at this size)"
+            base_ll = None
+            for who, fn in contenders.items():
+                if isinstance(fn, str):
+                    rows.append(benchrows.skipped("clv", task, size, "customers", who, fn))
+                    continue
+                repeat = args.repeat if who == "oneid" or size <= 10_000 else 1
+                r, params = benchrows.run_contender("clv", task, size, "customers", who, fn, repeat)
+                if params is not None:
+                    r["params"] = {k: round(float(v), 6) for k, v in params.items()}
+                    try:
+                        ll = oneid_ll(model, params, x, tx, T)
+                        r["log_likelihood"] = ll
+                        if who == "oneid":
+                            base_ll = ll
+                        r["check"] = (f"LL {ll:,.3f}" if base_ll is None or who == "oneid"
+                                      else f"LL {ll - base_ll:+.4f} vs oneid")
+                    except Exception as exc:  # noqa: BLE001  (the fit still counts; the check says why not)
+                        r["check"] = "LL not evaluated: " + benchrows.error_text(exc)
+                rows.append(r)
+                benchrows.print_rows([r])
+    benchrows.write(args.json, "bench_clv.py", rows, benchrows.versions("oneid", "lifetimes", "scipy", "numpy"))
 
 
 if __name__ == "__main__":

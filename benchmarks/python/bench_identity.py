@@ -26,6 +26,10 @@ of components and whether the partitions are identical, next to the true number 
 
   python benchmarks/python/bench_identity.py                       # 1M accounts
   python benchmarks/python/bench_identity.py --sizes 100000,1000000 --json out.json
+  python benchmarks/python/bench_identity.py --quick --json out.json  # 100k accounts only
+
+The JSON holds the raw results and, under "rows", the same figures in scripts/bench_report.py's
+format (benchmarks/python/benchrows.py).
 """
 
 from __future__ import annotations
@@ -345,9 +349,34 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def as_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The results as benchrows rows: one task per size; the partition checks as each row's check."""
+    import benchrows
+
+    out = []
+    for r in report["results"]:
+        size = r["size"]
+        task = f"resolve {size:,} accounts from raw strings"
+        who = r["contender"]
+        if "seconds" not in r:
+            out.append(benchrows.skipped("identity", task, size, "accounts", who, r["skipped"]) if "skipped" in r
+                       else benchrows.failed("identity", task, size, "accounts", who, r.get("error", "failed")))
+            continue
+        truth = report["true_persons"].get(size)
+        check = f"{r['components']:,} components" + (f" (true persons {truth:,})" if truth is not None else "")
+        if r.get("same_partition_as_truth") is not None:
+            check += "; exactly the true persons" if r["same_partition_as_truth"] else "; not the true persons"
+        if r.get("same_partition_as_oneid") is not None:
+            check += "; same partition as oneid" if r["same_partition_as_oneid"] else "; partition differs from oneid's"
+        out.append(benchrows.row("identity", task, size, "accounts", who, seconds=r["seconds"],
+                                 peak_bytes=r["peak_bytes"], memory_isolated=True, check=check))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000000", help="comma-separated account counts (default 1000000)")
+    parser.add_argument("--sizes", default=None, help="comma-separated account counts (default 1000000; 100000 with --quick)")
+    parser.add_argument("--quick", action="store_true", help="100,000 accounts: a check of the pipeline")
     parser.add_argument("--contenders", default=",".join(CONTENDERS))
     parser.add_argument("--networkx-max", type=int, default=100_000,
                         help="largest size networkx runs at (default 100000: it is slow)")
@@ -356,7 +385,7 @@ def main() -> None:
     parser.add_argument("--child", choices=CONTENDERS, help=argparse.SUPPRESS)
     parser.add_argument("--labels-out", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
+    sizes = [int(s.replace("_", "")) for s in (args.sizes or ("100000" if args.quick else "1000000")).split(",") if s]
     if args.child:
         child(args.child, sizes[0], args.seed, args.labels_out)
         return
@@ -365,6 +394,9 @@ def main() -> None:
         if c not in CONTENDERS:
             parser.error(f"unknown contender {c!r} (choose from {', '.join(CONTENDERS)})")
     report = run(sizes, contenders, args.networkx_max, args.seed)
+    report["schema"] = "oneid-bench-rows/1"
+    report["script"] = "bench_identity.py"
+    report["rows"] = as_rows(report)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, indent=2)

@@ -16,21 +16,23 @@ oneid runs on one thread; DuckDB uses all cores (its default; this machine has 2
 Times are wall-clock and process CPU time (summed over threads), best of --repeat runs; on a
 machine that other jobs share, CPU time is the steadier figure.
 
+Rows (scripts/bench_report.py's format, benchmarks/python/benchrows.py) go to --json. A contender
+that fails, or whose result disagrees with oneid's, is reported as a failed row (with the first
+disagreement) instead of a time.
+
   python benchmarks/python/bench_profile.py                 # ~10M events
   python benchmarks/python/bench_profile.py --people 50000  # ~1M events
+  python benchmarks/python/bench_profile.py --quick --json /tmp/profile.json   # ~0.5M events
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import time
 
-import duckdb
 import numpy as np
 import pandas as pd
 
+import benchrows
 import oneid
 
 CHANNELS = ["pos", "tmall", "jd", "douyin", "miniprogram", "wecom", "app", "web"]
@@ -53,6 +55,8 @@ def run_oneid(data, mapping, as_of):
 
 
 def run_duckdb(data, mapping, as_of_s: int):
+    import duckdb
+
     E = as_of_s // 86400
     con = duckdb.connect()
     con.register("orders", data["orders"])
@@ -210,7 +214,7 @@ def run_pandas(data, mapping, as_of_s: int):
     return out.reset_index()
 
 
-def check(name, ours, theirs):
+def check_frame(name, ours, theirs):
     ours = ours.set_index("oneid")
     theirs = theirs.set_index("oneid").reindex(ours.index)
     for column in CHECKED:
@@ -218,64 +222,71 @@ def check(name, ours, theirs):
         b = theirs[column].to_numpy(dtype=float)
         if not np.allclose(a, b, rtol=1e-7, atol=1e-6, equal_nan=True):
             bad = np.flatnonzero(~np.isclose(a, b, rtol=1e-7, atol=1e-6, equal_nan=True))
-            raise SystemExit(f"{name} disagrees with oneid on {column}: {len(bad)} rows, e.g. oneid "
+            raise AssertionError(f"{name} disagrees with oneid on {column}: {len(bad)} rows, e.g. oneid "
                              f"{ours.index[bad[0]]}: {a[bad[0]]} vs {b[bad[0]]}")
 
 
-def best(fn, repeat):
-    """(best wall seconds, best process CPU seconds summed over threads, result)."""
-    walls, cpus, result = [], [], None
-    for _ in range(repeat):
-        t, c = time.perf_counter(), time.process_time()
-        result = fn()
-        walls.append(time.perf_counter() - t)
-        cpus.append(time.process_time() - c)
-    return min(walls), min(cpus), result
+def duckdb_threads() -> int | None:
+    try:
+        import duckdb
+
+        return int(duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0])
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--people", type=int, default=450_000, help="generated persons (~22 events each)")
+    parser.add_argument("--people", type=int, default=None,
+                        help="generated persons, ~22 events each (default 450000; 20000 with --quick)")
     parser.add_argument("--seed", type=int, default=17)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=None, help="runs of oneid and DuckDB, best kept (default 2; 1 with --quick)")
     parser.add_argument("--pandas-repeat", type=int, default=1)
-    parser.add_argument("--json", help="write the figures here")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes: a check of the pipeline")
+    parser.add_argument("--json", help="write the rows here")
     args = parser.parse_args()
+    people = args.people or (20_000 if args.quick else 450_000)
+    repeat = args.repeat or (1 if args.quick else 2)
 
     as_of = "2024-12-31"
-    load = open("/proc/loadavg").read().split()[:3] if os.path.exists("/proc/loadavg") else "?"
-    data = oneid.generate_events(people=args.people, seed=args.seed)
+    data = oneid.generate_events(people=people, seed=args.seed)
     mapping = pd.DataFrame({"account_id": data["accounts"]["account_id"], "oneid": data["truth"].astype(np.int64) + 1})
     events = len(data["orders"]) + len(data["behaviour"])
     as_of_s = (pd.Timestamp(as_of).value // 10**9) + 86399
     print(f"{len(data['orders']):,} order lines + {len(data['behaviour']):,} behaviour events = {events:,} events; "
           f"{len(mapping):,} accounts")
+    task = f"profiles from {events:,} events ({len(mapping):,} accounts)"
 
-    t_oneid, c_oneid, ours = best(lambda: run_oneid(data, mapping, as_of), args.repeat)
-    t_duck, c_duck, duck = best(lambda: run_duckdb(data, mapping, as_of_s), args.repeat)
-    check("duckdb", ours, duck)
-    t_pandas, c_pandas, pand = best(lambda: run_pandas(data, mapping, as_of_s), args.pandas_repeat)
-    check("pandas", ours, pand)
-    assert list(ours["top_categories"]) == [tuple(x) if isinstance(x, (list, np.ndarray)) else () for x in duck["top_categories"]], "top categories differ (duckdb)"
+    r_one, ours = benchrows.run_contender("profile", task, events, "events", "oneid",
+                                          lambda: run_oneid(data, mapping, as_of), repeat)
+    r_one["threads"] = 1
+    rows = [r_one]
+    if ours is not None:
+        r_one["profiles"] = len(ours)
+        r_one["check"] = f"{len(ours):,} profiles"
 
-    figures = {
-        "events": events, "profiles": len(ours),
-        "oneid_s": t_oneid, "duckdb_s": t_duck, "pandas_s": t_pandas,
-        "oneid_cpu_s": c_oneid, "duckdb_cpu_s": c_duck, "pandas_cpu_s": c_pandas,
-        "oneid_events_per_s": events / t_oneid, "duckdb_over_oneid": t_duck / t_oneid,
-        "pandas_over_oneid": t_pandas / t_oneid, "duckdb_threads": int(duckdb.connect().execute(
-            "SELECT current_setting('threads')").fetchone()[0]),
-    }
-    print(f"{len(ours):,} profiles, all numeric columns agree across the three")
-    print(f"load average before the run: {load}")
-    print("            wall s    CPU s (all threads)   wall / oneid   CPU / oneid")
-    for name, wall, cpu in (("oneid", t_oneid, c_oneid), ("duckdb", t_duck, c_duck), ("pandas", t_pandas, c_pandas)):
-        print(f"  {name:7s} {wall:8.2f} {cpu:10.2f}            {wall / t_oneid:8.2f}      {cpu / c_oneid:8.2f}")
-    print(f"  oneid: {events / t_oneid / 1e6:.2f} M events/s wall, {events / c_oneid / 1e6:.2f} M events/s CPU; "
-          f"duckdb threads: {figures['duckdb_threads']}")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(figures, f, indent=2)
+    def checked(name):
+        def check(theirs):
+            if ours is None:
+                return "not compared (oneid failed)"
+            check_frame(name, ours, theirs)
+            if name == "duckdb":
+                want = [tuple(x) if isinstance(x, (list, np.ndarray)) else () for x in theirs["top_categories"]]
+                if list(ours["top_categories"]) != want:
+                    raise AssertionError("top categories differ")
+            return f"all {len(CHECKED)} numeric columns equal to oneid's" + (", top-3 categories too" if name == "duckdb" else "")
+        return check
+
+    threads = duckdb_threads()
+    r_duck, _ = benchrows.run_contender("profile", task, events, "events",
+                                        f"DuckDB ({threads or '?'} threads)",
+                                        lambda: run_duckdb(data, mapping, as_of_s), repeat, checked("duckdb"))
+    r_duck["threads"] = threads
+    r_pd, _ = benchrows.run_contender("profile", task, events, "events", "pandas (1 thread)",
+                                      lambda: run_pandas(data, mapping, as_of_s), args.pandas_repeat, checked("pandas"))
+    rows += [r_duck, r_pd]
+    benchrows.print_rows(rows)
+    benchrows.write(args.json, "bench_profile.py", rows, benchrows.versions("oneid", "duckdb", "pandas", "numpy"))
 
 
 if __name__ == "__main__":

@@ -66,6 +66,10 @@ class BatchReport:
     @property
     def max_listed(self) -> int: ...
     @property
+    def touched_oneids(self) -> np.ndarray: ...
+    @property
+    def retired_oneids(self) -> np.ndarray: ...
+    @property
     def errors(self) -> dict[str, list[Any]]:
         """Columns row (int), field (str), reason (str), row_rejected (bool)."""
     @property

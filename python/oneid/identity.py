@@ -87,6 +87,11 @@ class BatchReport:
     dropped); ``refused`` lists links a merge guard refused (``reason`` is ``max_per_person``,
     ``junk_value``, ``blocklisted`` or ``erased``; values are normalised, or hashed when the
     resolver hashes values). Both lists keep at most ``max_listed`` entries.
+
+    ``touched_oneids`` holds the current OneID of every person the batch changed (gained or
+    updated an account, absorbed another person, was split again) and ``retired_oneids`` the
+    OneIDs its merges absorbed; both are complete int64 arrays, so a caller can re-profile and
+    re-score only those persons and drop the retired ones.
     """
 
     batch: int
@@ -107,6 +112,8 @@ class BatchReport:
     max_listed: int
     errors: pd.DataFrame = field(compare=False)
     refused: pd.DataFrame = field(compare=False)
+    touched_oneids: np.ndarray = field(compare=False, default_factory=lambda: np.empty(0, dtype=np.int64))
+    retired_oneids: np.ndarray = field(compare=False, default_factory=lambda: np.empty(0, dtype=np.int64))
 
     @classmethod
     def _from_core(cls, report: _core.BatchReport) -> BatchReport:
@@ -116,6 +123,8 @@ class BatchReport:
             max_listed=report.max_listed,
             errors=_frame(report.errors, _ERROR_DTYPES),
             refused=_frame(report.refused, _REFUSED_DTYPES),
+            touched_oneids=report.touched_oneids,
+            retired_oneids=report.retired_oneids,
         )
 
     def __repr__(self) -> str:

@@ -236,6 +236,14 @@ void BindIdentity(py::module_& m) {
       .def_readonly("persons_merged", &identity::BatchReport::persons_merged)
       .def_readonly("persons_resplit", &identity::BatchReport::persons_resplit)
       .def_readonly("max_listed", &identity::BatchReport::max_listed)
+      .def_property_readonly(
+          "touched_oneids",
+          [](const identity::BatchReport& r) { return ToNumpy<int64_t>(std::vector<OneId>(r.touched_oneids)); },
+          "Current OneIDs of the persons the batch changed (int64 array, ascending).")
+      .def_property_readonly(
+          "retired_oneids",
+          [](const identity::BatchReport& r) { return ToNumpy<int64_t>(std::vector<OneId>(r.retired_oneids)); },
+          "OneIDs a merge in the batch absorbed (int64 array, ascending).")
       .def_property_readonly("errors", &ErrorColumns,
                              "Rejected rows and fields as columns: row, field, reason, row_rejected.")
       .def_property_readonly("refused", &RefusedColumns,

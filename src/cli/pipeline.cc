@@ -13,6 +13,7 @@
 #include "oneid/score/customer_lifetime_value.h"
 #include "oneid/score/churn_label.h"
 #include "oneid/score/logistic_regression.h"
+#include "oneid/score/profile_scorer.h"
 #include "oneid/score/rfm.h"
 #include "oneid/segment/segment_table.h"
 
@@ -87,7 +88,7 @@ absl::StatusOr<Buyers> BuyersOf(const profile::FeatureTable& table) {
 }
 
 absl::StatusOr<score::BetaGeoModel> FitBetaGeo(const Buyers& b) {
-  return score::BetaGeoModel::Fit({.frequency = b.x, .recency = b.t_x, .age = b.T});
+  return score::BetaGeoModel::Fit({.frequency = b.x, .recency = b.t_x, .age = b.T, .weights = {}});
 }
 
 // Purchase days per OneID from sale lines (same-day purchases are one, as the models count them).
@@ -158,67 +159,26 @@ absl::StatusOr<PipelineResult> RunPipeline(const profile::OrderTable& orders, co
   result.customers = table.num_rows();
   result.seconds["profiles"] = clock.Lap();
 
-  // 2. Scores. RFM over buyers (a person who never bought has no recency to score).
-  ONEID_ASSIGN_OR_RETURN(auto recency, table.Numeric("recency_days"));
-  ONEID_ASSIGN_OR_RETURN(auto frequency, table.Numeric("frequency"));
-  ONEID_ASSIGN_OR_RETURN(auto monetary, table.Numeric("monetary_total"));
+  // 2. Scores: RFM, P(alive), expected purchases and CLV (BG/NBD x Gamma-Gamma, days as the time
+  // unit), fitted on today's base and applied to it.
+  score::ProfileScorerOptions scorer_options;
+  scorer_options.clv = {.months = options.clv_months,
+                        .monthly_discount_rate = options.monthly_discount_rate,
+                        .periods_per_month = 30.0};
+  ONEID_ASSIGN_OR_RETURN(const score::ProfileScorer scorer, score::ProfileScorer::Fit(table, scorer_options));
+  ONEID_RETURN_IF_ERROR(scorer.Apply(table));
+  result.buyers = scorer.buyers();
+  result.repeat_buyers = scorer.repeat_buyers();
+  result.bg_nbd = scorer.transactions().params();
+  result.bg_nbd_log_likelihood = scorer.transactions().report().log_likelihood;
+  result.gamma_gamma = scorer.spend().params();
+  // The rows RFM scored (buyers with a recency): churn risk and clusters cover the same people.
   std::vector<size_t> buyer_rows;
-  std::vector<double> r_in, f_in, m_in;
-  for (size_t i = 0; i < table.num_rows(); ++i) {
-    if (!(frequency[i] > 0) || std::isnan(recency[i])) continue;
-    buyer_rows.push_back(i);
-    r_in.push_back(recency[i]);
-    f_in.push_back(frequency[i]);
-    m_in.push_back(std::max(0.0, monetary[i]));
-  }
-  result.buyers = buyer_rows.size();
-  if (buyer_rows.empty()) return absl::FailedPreconditionError("no customer has bought anything: nothing to score");
-  ONEID_ASSIGN_OR_RETURN(score::RfmResult rfm, score::ComputeRfm(r_in, f_in, m_in));
   {
-    std::vector<double> r(table.num_rows(), kNaN), f(table.num_rows(), kNaN), m(table.num_rows(), kNaN);
-    std::vector<std::string> segment(table.num_rows());
-    for (size_t k = 0; k < buyer_rows.size(); ++k) {
-      r[buyer_rows[k]] = rfm.r[k];
-      f[buyer_rows[k]] = rfm.f[k];
-      m[buyer_rows[k]] = rfm.m[k];
-      segment[buyer_rows[k]] = std::string(score::RfmSegmentName(rfm.segment[k]));
+    ONEID_ASSIGN_OR_RETURN(auto recency_score, table.Numeric("recency_score"));
+    for (size_t i = 0; i < table.num_rows(); ++i) {
+      if (!std::isnan(recency_score[i])) buyer_rows.push_back(i);
     }
-    ONEID_RETURN_IF_ERROR(table.SetNumeric("recency_score", std::move(r)));
-    ONEID_RETURN_IF_ERROR(table.SetNumeric("frequency_score", std::move(f)));
-    ONEID_RETURN_IF_ERROR(table.SetNumeric("monetary_score", std::move(m)));
-    ONEID_RETURN_IF_ERROR(table.SetText("rfm_segment", std::move(segment)));
-  }
-
-  // Lifetime value: BG/NBD for the number of purchases, Gamma-Gamma for their value (days as the
-  // time unit, so a month is 30 units).
-  ONEID_ASSIGN_OR_RETURN(Buyers buyers, BuyersOf(table));
-  ONEID_ASSIGN_OR_RETURN(score::BetaGeoModel bg, FitBetaGeo(buyers));
-  result.bg_nbd = bg.params();
-  result.bg_nbd_log_likelihood = bg.report().log_likelihood;
-  std::vector<double> repeat_x, repeat_m;
-  for (size_t k = 0; k < buyers.x.size(); ++k) {
-    if (buyers.x[k] > 0 && buyers.monetary[k] > 0) {
-      repeat_x.push_back(buyers.x[k]);
-      repeat_m.push_back(buyers.monetary[k]);
-    }
-  }
-  result.repeat_buyers = repeat_x.size();
-  ONEID_ASSIGN_OR_RETURN(score::GammaGammaModel gg, score::GammaGammaModel::Fit(repeat_x, repeat_m));
-  result.gamma_gamma = gg.params();
-  {
-    const score::ClvOptions clv_options{.months = options.clv_months,
-                                        .monthly_discount_rate = options.monthly_discount_rate,
-                                        .periods_per_month = 30.0};
-    std::vector<double> p_alive(table.num_rows(), kNaN), next90(table.num_rows(), kNaN), clv(table.num_rows(), kNaN);
-    for (size_t k = 0; k < buyers.rows.size(); ++k) {
-      const double x = buyers.x[k], t_x = buyers.t_x[k], T = buyers.T[k];
-      p_alive[buyers.rows[k]] = bg.ProbabilityAlive(x, t_x, T);
-      next90[buyers.rows[k]] = bg.ConditionalExpectedPurchases(90, x, t_x, T);
-      clv[buyers.rows[k]] = score::CustomerLifetimeValue(bg, gg, x, t_x, T, buyers.monetary[k], clv_options);
-    }
-    ONEID_RETURN_IF_ERROR(table.SetNumeric("p_alive", std::move(p_alive)));
-    ONEID_RETURN_IF_ERROR(table.SetNumeric("expected_purchases_90d", std::move(next90)));
-    ONEID_RETURN_IF_ERROR(table.SetNumeric("clv", std::move(clv)));
   }
   result.seconds["rfm and lifetime value"] = clock.Lap();
 

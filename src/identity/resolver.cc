@@ -172,6 +172,38 @@ struct PendingEdge {
 // Links `edges` by type priority; within one priority, in the order they were appended (row order).
 // A stable counting sort on the rank: there are few types, and a comparison sort of millions of
 // edges costs more than the linking itself.
+// Fills report.touched_oneids and report.retired_oneids from the accounts the batch carried and the
+// log entries it wrote. Costs O(batch rows + new log entries), not O(accounts).
+void CollectTouchedPersons(const ResolverState& s, const std::vector<uint32_t>& new_accounts,
+                           const absl::flat_hash_set<uint32_t>& updated_accounts, size_t log_before,
+                           BatchReport& report) {
+  std::vector<OneId> touched, retired;
+  touched.reserve(new_accounts.size() + updated_accounts.size());
+  for (uint32_t a : new_accounts) touched.push_back(s.PersonOneId(a));
+  for (uint32_t a : updated_accounts) touched.push_back(s.PersonOneId(a));
+  const auto live = [&](OneId id) {
+    const OneId now = s.ResolveAlias(id);
+    if (now != 0 && s.oneid_home.contains(now)) touched.push_back(now);
+  };
+  for (size_t i = log_before; i < s.log.size(); ++i) {
+    const LogEntry& e = s.log[i];
+    live(e.survivor);
+    if (e.absorbed == 0) continue;
+    if (e.kind == LogEventKind::kMerge && s.ResolveAlias(e.absorbed) != e.absorbed) retired.push_back(e.absorbed);
+    live(e.absorbed);
+  }
+  for (auto* ids : {&touched, &retired}) {
+    std::sort(ids->begin(), ids->end());
+    ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+  }
+  // A OneID absorbed and later re-claimed within the batch is current again: touched, not retired.
+  retired.erase(std::remove_if(retired.begin(), retired.end(),
+                               [&](OneId id) { return std::binary_search(touched.begin(), touched.end(), id); }),
+                retired.end());
+  report.touched_oneids = std::move(touched);
+  report.retired_oneids = std::move(retired);
+}
+
 void LinkInOrder(ResolverState& s, const std::vector<PendingEdge>& edges, BatchReport& report) {
   std::vector<size_t> start(s.config.types.size() + 1, 0);
   for (const PendingEdge& e : edges) ++start[static_cast<size_t>(e.rank) + 1];
@@ -425,6 +457,7 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch) {
 
   BatchReport report;
   report.batch = ++s.batch;
+  const size_t log_before = s.log.size();
   report.rows_read = rows;
   const bool hashing = s.config.hash_values;
   const bool check_tombstones = !s.tombstones.empty();
@@ -673,6 +706,7 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch) {
     }
     s.first_oneid[a] = s.oneid_at_root[root];
   }
+  detail::CollectTouchedPersons(s, new_accounts, updated_accounts, log_before, report);
   return report;
 }
 

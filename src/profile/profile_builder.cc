@@ -7,6 +7,7 @@
 #include <limits>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 
@@ -372,6 +373,34 @@ absl::StatusOr<FeatureTable> ProfileBuilder::Build(const AccountMap& current) co
     const OneId id = current.Find(slots_[s].account_id);
     if (id != 0) members.emplace_back(id, static_cast<uint32_t>(s));
   }
+  return RollUp(std::move(members));
+}
+
+absl::StatusOr<FeatureTable> ProfileBuilder::BuildPersons(absl::Span<const PersonAccounts> persons) const {
+  std::vector<std::pair<OneId, uint32_t>> members;
+  absl::flat_hash_set<OneId> seen;
+  absl::flat_hash_map<std::string_view, OneId, internal::StringHash, internal::StringEq> owner;
+  for (size_t i = 0; i < persons.size(); ++i) {
+    const PersonAccounts& p = persons[i];
+    if (p.oneid == 0) return absl::InvalidArgumentError(absl::StrCat("persons[", i, "]: OneID 0 is not a person"));
+    if (!seen.insert(p.oneid).second) {
+      return absl::InvalidArgumentError(absl::StrCat("persons[", i, "]: OneID ", p.oneid, " is listed twice"));
+    }
+    for (const std::string& account : p.account_ids) {
+      const auto [it, inserted] = owner.emplace(account, p.oneid);
+      if (!inserted && it->second != p.oneid) {
+        return absl::InvalidArgumentError(absl::StrCat("persons[", i, "]: account '", internal::Absl(account),
+                                                       "' is also listed under OneID ", it->second));
+      }
+      auto slot = slot_of_.find(account);
+      // An account with no accepted event yet has no accumulator: it adds nothing to the person.
+      if (inserted && slot != slot_of_.end()) members.emplace_back(p.oneid, slot->second);
+    }
+  }
+  return RollUp(std::move(members));
+}
+
+absl::StatusOr<FeatureTable> ProfileBuilder::RollUp(std::vector<std::pair<OneId, uint32_t>> members) const {
   std::sort(members.begin(), members.end());
   std::vector<OneId> oneids;
   for (size_t i = 0; i < members.size(); ++i) {

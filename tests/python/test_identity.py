@@ -67,6 +67,26 @@ def test_phone_written_in_different_formats_links_store_and_app_accounts():
     assert "rows_accepted=4" in repr(report)
 
 
+def test_report_lists_the_persons_a_batch_touched_and_the_oneids_it_retired():
+    r = oneid.Resolver()
+    first = r.add_batch(
+        accounts(
+            [
+                {"account_id": "pos:1", "phone": "13800138000"},
+                {"account_id": "mp:2", "unionid": "uA"},
+                {"account_id": "jd:3", "email": "z@x.cn"},
+            ]
+        )
+    )
+    assert first.touched_oneids.tolist() == [1, 2, 3]
+    assert first.retired_oneids.tolist() == []
+    second = r.add_batch(accounts([{"account_id": "tmall:4", "phone": "+86 138 0013 8000", "unionid": "uA"}]))
+    assert second.touched_oneids.dtype == np.int64
+    assert second.touched_oneids.tolist() == [1]
+    assert second.retired_oneids.tolist() == [2]
+    assert r.current_oneid(2) == 1
+
+
 def test_guard_refuses_a_second_unionid_and_the_report_says_why():
     r = oneid.Resolver()
     report = r.add_batch(

@@ -60,6 +60,13 @@ struct BatchReport {
   size_t persons_new = 0;
   size_t persons_merged = 0;     // merge-log entries written by this batch
   size_t persons_resplit = 0;    // persons re-split because a value became junk
+  // The persons this batch changed, so that a host re-profiles and re-scores only them: the
+  // current OneID of every person that gained or updated an account, absorbed another person, or
+  // was split again (ascending, no repeats). Complete, never capped by max_listed.
+  std::vector<OneId> touched_oneids;
+  // OneIDs that stopped naming a person of their own in this batch because a merge absorbed them
+  // (ascending). A host drops their rows; Resolver::CurrentOneId maps each to its survivor.
+  std::vector<OneId> retired_oneids;
   std::vector<RowError> errors;
   std::vector<RefusedLink> refused;
   // Error and refusal lists keep at most this many entries; the counts above are always exact.

@@ -37,6 +37,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -98,6 +99,12 @@ struct ProfileColumns {
   static constexpr std::string_view kChannels = "channels";             // text set: purchase channels
 };
 
+// One person and its accounts, for ProfileBuilder::BuildPersons.
+struct PersonAccounts {
+  OneId oneid = 0;
+  std::vector<std::string> account_ids;
+};
+
 class ProfileBuilder {
  public:
   // InvalidArgument for tiers that are not ascending, have empty or repeated names, or
@@ -120,6 +127,15 @@ class ProfileBuilder {
   // One row per OneID that has any accepted event on an account `current` maps, ascending by
   // OneID. Accounts the map no longer knows are left out (see ForgetAccountsNotIn).
   absl::StatusOr<FeatureTable> Build(const AccountMap& current) const;
+
+  // The rows of only these persons, each with its current accounts (for instance the persons a
+  // resolver batch touched, BatchReport::touched_oneids, with Resolver::AccountsOf): what a host
+  // needs to re-profile after a small batch without rebuilding the base. Costs O(their accounts
+  // and events), not O(base). Rows are ascending by OneID and equal to the same persons' rows of
+  // Build() on the same map; a person none of whose accounts has an accepted event has no row.
+  // InvalidArgument (naming the entry) for OneID 0, a OneID listed twice, or an account listed
+  // under two OneIDs.
+  absl::StatusOr<FeatureTable> BuildPersons(absl::Span<const PersonAccounts> persons) const;
 
   // Deletes everything known about an account (after an erase). NotFound if it has no facts.
   absl::Status ForgetAccount(std::string_view account_id);
@@ -162,6 +178,8 @@ class ProfileBuilder {
  private:
   explicit ProfileBuilder(ProfileOptions options) : options_(std::move(options)) {}
   uint32_t SlotOf(std::string_view account_id);
+  // One row per distinct OneID of `members` (OneID, account slot) pairs, in OneID order.
+  absl::StatusOr<FeatureTable> RollUp(std::vector<std::pair<OneId, uint32_t>> members) const;
   void Touch(Accumulator& a, Timestamp t);
 
   ProfileOptions options_;
