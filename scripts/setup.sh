@@ -15,6 +15,8 @@ APT_PACKAGES=(
   libphonenumber-dev                # phone parsing and validation
   libxxhash-dev                     # fast stable 128-bit keys for interned values
   libsqlite3-dev sqlite3            # embedded store of the demo
+  libpq-dev                         # examples/host_crm's PostgreSQL back end (libpq client)
+  postgresql                        # a real server for the host CRM's PostgreSQL test
   liblbfgspp-dev                    # L-BFGS for the customer-base model fits
   libxgboost-dev                    # gradient-boosted churn model (C API)
   chromium                          # renders the demo's HTML report in a test
