@@ -15,6 +15,7 @@
 #include "oneid/score/logistic_regression.h"
 #include "oneid/score/rfm.h"
 #include "oneid/segment/segment_table.h"
+#include "src/cli/progress_printer.h"
 
 namespace oneid::cli {
 namespace {
@@ -31,18 +32,6 @@ const std::vector<std::string> kChurnFeatures = {
 const std::vector<std::string> kClusterFeatures = {"recency_days", "frequency", "monetary_total",
                                                    "coupon_share", "channel_count"};
 
-class Stopwatch {
- public:
-  double Lap() {
-    const auto now = std::chrono::steady_clock::now();
-    const double s = std::chrono::duration<double>(now - last_).count();
-    last_ = now;
-    return s;
-  }
-
- private:
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
 
 struct Built {
   profile::FeatureTable table;
@@ -52,9 +41,11 @@ struct Built {
 // Profiles as of `as_of`. Events after it are refused by the builder and counted (after_as_of):
 // that is how a model is trained on the past while the data already holds the future.
 absl::StatusOr<Built> ProfilesAsOf(const profile::OrderTable& orders, const profile::BehaviorTable& behaviour,
-                                   const profile::AccountMap& accounts, profile::Timestamp as_of) {
+                                   const profile::AccountMap& accounts, profile::Timestamp as_of,
+                                   const ProgressCallback& progress) {
   profile::ProfileOptions options;
   options.as_of = as_of;
+  options.progress = progress;
   ONEID_ASSIGN_OR_RETURN(profile::ProfileBuilder builder, profile::ProfileBuilder::Create(options));
   Built built;
   built.orders = builder.AddOrders(orders, accounts);
@@ -86,8 +77,10 @@ absl::StatusOr<Buyers> BuyersOf(const profile::FeatureTable& table) {
   return b;
 }
 
-absl::StatusOr<score::BetaGeoModel> FitBetaGeo(const Buyers& b) {
-  return score::BetaGeoModel::Fit({.frequency = b.x, .recency = b.t_x, .age = b.T});
+absl::StatusOr<score::BetaGeoModel> FitBetaGeo(const Buyers& b, const ProgressCallback& progress) {
+  score::FitOptions options;
+  options.progress = Renamed(progress, "fit BG/NBD");
+  return score::BetaGeoModel::Fit({.frequency = b.x, .recency = b.t_x, .age = b.T, .weights = {}}, options);
 }
 
 // Purchase days per OneID from sale lines (same-day purchases are one, as the models count them).
@@ -139,26 +132,10 @@ absl::StatusOr<score::ChurnLabels> Labels(const PurchaseLog& log, double cutoff,
 
 }  // namespace
 
-absl::StatusOr<PipelineResult> RunPipeline(const profile::OrderTable& orders, const profile::BehaviorTable& behaviour,
-                                           const profile::AccountMap& accounts, const PipelineOptions& options) {
-  PipelineResult result;
-  Stopwatch clock;
-  const double horizon = options.churn_horizon_days;
-  const profile::Timestamp day_seconds = profile::kSecondsPerDay;
-  const profile::Timestamp test_cutoff = options.as_of - static_cast<profile::Timestamp>(horizon) * day_seconds;
-  const profile::Timestamp train_cutoff = test_cutoff - static_cast<profile::Timestamp>(horizon) * day_seconds;
+std::string ExpectedPurchasesColumn(int horizon_days) { return absl::StrCat("expected_purchases_", horizon_days, "d"); }
 
-  // 1. Profiles: today's, and as of the two cut-offs the churn model learns and is checked on.
-  ONEID_ASSIGN_OR_RETURN(Built now, ProfilesAsOf(orders, behaviour, accounts, options.as_of));
-  ONEID_ASSIGN_OR_RETURN(Built train, ProfilesAsOf(orders, behaviour, accounts, train_cutoff));
-  ONEID_ASSIGN_OR_RETURN(Built test, ProfilesAsOf(orders, behaviour, accounts, test_cutoff));
-  result.orders_report = std::move(now.orders);
-  result.behaviour_report = std::move(now.behaviour);
-  profile::FeatureTable& table = now.table;
-  result.customers = table.num_rows();
-  result.seconds["profiles"] = clock.Lap();
-
-  // 2. Scores. RFM over buyers (a person who never bought has no recency to score).
+absl::StatusOr<ScoreSummary> AddScores(profile::FeatureTable& table, const ScoreOptions& options) {
+  ScoreSummary summary;
   ONEID_ASSIGN_OR_RETURN(auto recency, table.Numeric("recency_days"));
   ONEID_ASSIGN_OR_RETURN(auto frequency, table.Numeric("frequency"));
   ONEID_ASSIGN_OR_RETURN(auto monetary, table.Numeric("monetary_total"));
@@ -171,7 +148,6 @@ absl::StatusOr<PipelineResult> RunPipeline(const profile::OrderTable& orders, co
     f_in.push_back(frequency[i]);
     m_in.push_back(std::max(0.0, monetary[i]));
   }
-  result.buyers = buyer_rows.size();
   if (buyer_rows.empty()) return absl::FailedPreconditionError("no customer has bought anything: nothing to score");
   ONEID_ASSIGN_OR_RETURN(score::RfmResult rfm, score::ComputeRfm(r_in, f_in, m_in));
   {
@@ -192,9 +168,9 @@ absl::StatusOr<PipelineResult> RunPipeline(const profile::OrderTable& orders, co
   // Lifetime value: BG/NBD for the number of purchases, Gamma-Gamma for their value (days as the
   // time unit, so a month is 30 units).
   ONEID_ASSIGN_OR_RETURN(Buyers buyers, BuyersOf(table));
-  ONEID_ASSIGN_OR_RETURN(score::BetaGeoModel bg, FitBetaGeo(buyers));
-  result.bg_nbd = bg.params();
-  result.bg_nbd_log_likelihood = bg.report().log_likelihood;
+  ONEID_ASSIGN_OR_RETURN(score::BetaGeoModel bg, FitBetaGeo(buyers, options.progress));
+  summary.bg_nbd = bg.params();
+  summary.bg_nbd_report = bg.report();
   std::vector<double> repeat_x, repeat_m;
   for (size_t k = 0; k < buyers.x.size(); ++k) {
     if (buyers.x[k] > 0 && buyers.monetary[k] > 0) {
@@ -202,24 +178,63 @@ absl::StatusOr<PipelineResult> RunPipeline(const profile::OrderTable& orders, co
       repeat_m.push_back(buyers.monetary[k]);
     }
   }
-  result.repeat_buyers = repeat_x.size();
-  ONEID_ASSIGN_OR_RETURN(score::GammaGammaModel gg, score::GammaGammaModel::Fit(repeat_x, repeat_m));
-  result.gamma_gamma = gg.params();
+  summary.repeat_buyers = repeat_x.size();
+  score::FitOptions gg_options;
+  gg_options.progress = Renamed(options.progress, "fit Gamma-Gamma");
+  ONEID_ASSIGN_OR_RETURN(score::GammaGammaModel gg, score::GammaGammaModel::Fit(repeat_x, repeat_m, {}, gg_options));
+  summary.gamma_gamma = gg.params();
+  summary.gamma_gamma_report = gg.report();
   {
     const score::ClvOptions clv_options{.months = options.clv_months,
                                         .monthly_discount_rate = options.monthly_discount_rate,
                                         .periods_per_month = 30.0};
-    std::vector<double> p_alive(table.num_rows(), kNaN), next90(table.num_rows(), kNaN), clv(table.num_rows(), kNaN);
+    std::vector<double> p_alive(table.num_rows(), kNaN), next_h(table.num_rows(), kNaN), clv(table.num_rows(), kNaN);
     for (size_t k = 0; k < buyers.rows.size(); ++k) {
       const double x = buyers.x[k], t_x = buyers.t_x[k], T = buyers.T[k];
       p_alive[buyers.rows[k]] = bg.ProbabilityAlive(x, t_x, T);
-      next90[buyers.rows[k]] = bg.ConditionalExpectedPurchases(90, x, t_x, T);
+      next_h[buyers.rows[k]] = bg.ConditionalExpectedPurchases(options.horizon_days, x, t_x, T);
       clv[buyers.rows[k]] = score::CustomerLifetimeValue(bg, gg, x, t_x, T, buyers.monetary[k], clv_options);
     }
     ONEID_RETURN_IF_ERROR(table.SetNumeric("p_alive", std::move(p_alive)));
-    ONEID_RETURN_IF_ERROR(table.SetNumeric("expected_purchases_90d", std::move(next90)));
+    ONEID_RETURN_IF_ERROR(table.SetNumeric(ExpectedPurchasesColumn(options.horizon_days), std::move(next_h)));
     ONEID_RETURN_IF_ERROR(table.SetNumeric("clv", std::move(clv)));
   }
+  summary.buyers = buyer_rows.size();
+  summary.buyer_rows = std::move(buyer_rows);
+  return summary;
+}
+
+absl::StatusOr<PipelineResult> RunPipeline(const profile::OrderTable& orders, const profile::BehaviorTable& behaviour,
+                                           const profile::AccountMap& accounts, const PipelineOptions& options) {
+  PipelineResult result;
+  Stopwatch clock;
+  const double horizon = options.churn_horizon_days;
+  const profile::Timestamp day_seconds = profile::kSecondsPerDay;
+  const profile::Timestamp test_cutoff = options.as_of - static_cast<profile::Timestamp>(horizon) * day_seconds;
+  const profile::Timestamp train_cutoff = test_cutoff - static_cast<profile::Timestamp>(horizon) * day_seconds;
+
+  // 1. Profiles: today's, and as of the two cut-offs the churn model learns and is checked on.
+  const ProgressCallback& progress = options.progress;
+  ONEID_ASSIGN_OR_RETURN(Built now, ProfilesAsOf(orders, behaviour, accounts, options.as_of, progress));
+  ONEID_ASSIGN_OR_RETURN(Built train, ProfilesAsOf(orders, behaviour, accounts, train_cutoff, progress));
+  ONEID_ASSIGN_OR_RETURN(Built test, ProfilesAsOf(orders, behaviour, accounts, test_cutoff, progress));
+  result.orders_report = std::move(now.orders);
+  result.behaviour_report = std::move(now.behaviour);
+  profile::FeatureTable& table = now.table;
+  result.customers = table.num_rows();
+  result.seconds["profiles"] = clock.Lap();
+
+  // 2. Scores: RFM, BG/NBD + Gamma-Gamma lifetime value.
+  const ScoreOptions score_options{.clv_months = options.clv_months,
+                                   .monthly_discount_rate = options.monthly_discount_rate,
+                                   .progress = progress};
+  ONEID_ASSIGN_OR_RETURN(ScoreSummary scored, AddScores(table, score_options));
+  result.buyers = scored.buyers;
+  result.repeat_buyers = scored.repeat_buyers;
+  result.bg_nbd = scored.bg_nbd;
+  result.bg_nbd_log_likelihood = scored.bg_nbd_report.log_likelihood;
+  result.gamma_gamma = scored.gamma_gamma;
+  const std::vector<size_t>& buyer_rows = scored.buyer_rows;
   result.seconds["rfm and lifetime value"] = clock.Lap();
 
   // The tracking check: BG/NBD fitted as of the first cut-off predicts the repeat purchases of the
@@ -227,7 +242,7 @@ absl::StatusOr<PipelineResult> RunPipeline(const profile::OrderTable& orders, co
   const PurchaseLog log = PurchasesByOneId(orders, accounts);
   {
     ONEID_ASSIGN_OR_RETURN(Buyers calib, BuyersOf(train.table));
-    ONEID_ASSIGN_OR_RETURN(score::BetaGeoModel calib_bg, FitBetaGeo(calib));
+    ONEID_ASSIGN_OR_RETURN(score::BetaGeoModel calib_bg, FitBetaGeo(calib, progress));
     const double start_day = static_cast<double>(profile::DayOf(train_cutoff));
     const int weeks = static_cast<int>(std::floor(2 * horizon / 7));
     std::vector<double> weekly(static_cast<size_t>(weeks), 0.0);
@@ -280,7 +295,7 @@ absl::StatusOr<PipelineResult> RunPipeline(const profile::OrderTable& orders, co
   {
     // The unsupervised baseline: 1 - P(alive) from BG/NBD fitted as of the same cut-off.
     ONEID_ASSIGN_OR_RETURN(Buyers tb, BuyersOf(test.table));
-    ONEID_ASSIGN_OR_RETURN(score::BetaGeoModel test_bg, FitBetaGeo(tb));
+    ONEID_ASSIGN_OR_RETURN(score::BetaGeoModel test_bg, FitBetaGeo(tb, progress));
     ONEID_ASSIGN_OR_RETURN(auto fx, test.table.Numeric("cb_frequency"));
     ONEID_ASSIGN_OR_RETURN(auto fr, test.table.Numeric("cb_recency"));
     ONEID_ASSIGN_OR_RETURN(auto ft, test.table.Numeric("cb_T"));
