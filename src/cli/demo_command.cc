@@ -407,7 +407,9 @@ int RunDemo(const std::vector<std::string>& args) {
   absl::StatusOr<cli::PipelineResult> result =
       cli::RunPipeline(orders, behaviour, profile::AccountMap::FromAssignments(map), pipeline_options);
   if (!result.ok()) return Fail(std::string(result.status().message()));
-  for (const auto& [step, seconds] : result->seconds) progress.Step("pipeline: " + step, seconds);
+  for (const char* step : {"profiles", "rfm and lifetime value", "tracking", "churn", "segments"}) {
+    if (auto it = result->seconds.find(step); it != result->seconds.end()) progress.Step(std::string("pipeline: ") + step, it->second);
+  }
   std::cout << "[5/7] profiled " << result->customers << " OneIDs (" << result->buyers << " buyers), scored and "
             << "segmented them in " << Seconds(start) << " s; " << read_report.rows_rejected
             << " event rows unreadable, " << result->orders_report.rows_rejected + result->behaviour_report.rows_rejected
