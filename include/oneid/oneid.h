@@ -6,6 +6,7 @@
 #define ONEID_ONEID_H_
 
 #include "oneid/version.h"
+#include "oneid/progress.h"
 
 #include "oneid/identity/account_table.h"
 #include "oneid/identity/batch_report.h"

@@ -1,10 +1,13 @@
 """Typed stubs of oneid's private C++ extension. Use the `oneid` package, not this module."""
 
 import os
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
+
+# progress=: None or a callable(stage, done, total), called from C++ (see oneid/_progress.py).
+_Progress = Callable[[str, int, int], Any] | None
 
 __version__: str
 
@@ -98,6 +101,7 @@ class Resolver:
         sources: Any | None,
         columns: Sequence[tuple[str, str]],
         values: Sequence[Any],
+        progress: _Progress = None,
     ) -> BatchReport:
         """account_ids, sources and each element of values are one-dimensional sequences of cells
         (str; None/NaN/pd.NA missing; anything else str()-converted)."""
@@ -151,9 +155,9 @@ class SyntheticConfig:
     placeholder_share: float
     def __init__(self) -> None: ...
 
-def generate_accounts(config: SyntheticConfig) -> tuple[dict[str, list[str]], npt.NDArray[np.uint32]]: ...
+def generate_accounts(config: SyntheticConfig, progress: _Progress = None) -> tuple[dict[str, list[str]], npt.NDArray[np.uint32]]: ...
 def generate_account_batches(
-    config: SyntheticConfig, batches: int
+    config: SyntheticConfig, batches: int, progress: _Progress = None
 ) -> list[tuple[dict[str, list[str]], npt.NDArray[np.uint32]]]: ...
 def pairwise_quality(predicted: npt.ArrayLike, truth: npt.ArrayLike) -> dict[str, Any]: ...
 
@@ -187,11 +191,12 @@ def build_profiles(
     as_of: int,
     top_categories: int = 3,
     tiers: Sequence[tuple[str, float]] | None = None,
+    progress: _Progress = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """String columns are (int32 codes, categories) or 1-D cell sequences; time is int64 epoch
     seconds (INT64_MIN for missing). Returns (columns, report)."""
 def generate_events(
-    people: SyntheticConfig, config: EventGeneratorConfig
+    people: SyntheticConfig, config: EventGeneratorConfig, progress: _Progress = None
 ) -> tuple[dict[str, list[str]], npt.NDArray[np.uint32], dict[str, Any], dict[str, Any]]: ...
 
 # --- score layer: customer-base models (bind_score.cc) ---
@@ -214,7 +219,7 @@ class BetaGeoModel(_TransactionModel):
     def create(r: float, alpha: float, a: float, b: float) -> BetaGeoModel: ...
     @staticmethod
     def fit(frequency: _Arr, recency: _Arr, T: _Arr, weights: _Arr | None = None, max_iterations: int = 1000,
-            gradient_tolerance: float = 1e-7, l2_penalty: float = 0.0) -> BetaGeoModel: ...
+            gradient_tolerance: float = 1e-7, l2_penalty: float = 0.0, progress: _Progress = None) -> BetaGeoModel: ...
     @staticmethod
     def load(text: str) -> BetaGeoModel: ...
     def probability_of_purchases(self, n: _Arr, t: _Arr) -> npt.NDArray[np.float64]: ...
@@ -224,7 +229,7 @@ class ModifiedBetaGeoModel(_TransactionModel):
     def create(r: float, alpha: float, a: float, b: float) -> ModifiedBetaGeoModel: ...
     @staticmethod
     def fit(frequency: _Arr, recency: _Arr, T: _Arr, weights: _Arr | None = None, max_iterations: int = 1000,
-            gradient_tolerance: float = 1e-7, l2_penalty: float = 0.0) -> ModifiedBetaGeoModel: ...
+            gradient_tolerance: float = 1e-7, l2_penalty: float = 0.0, progress: _Progress = None) -> ModifiedBetaGeoModel: ...
     @staticmethod
     def load(text: str) -> ModifiedBetaGeoModel: ...
 
@@ -233,7 +238,7 @@ class ParetoNbdModel(_TransactionModel):
     def create(r: float, alpha: float, s: float, beta: float) -> ParetoNbdModel: ...
     @staticmethod
     def fit(frequency: _Arr, recency: _Arr, T: _Arr, weights: _Arr | None = None, max_iterations: int = 1000,
-            gradient_tolerance: float = 1e-7, l2_penalty: float = 0.0) -> ParetoNbdModel: ...
+            gradient_tolerance: float = 1e-7, l2_penalty: float = 0.0, progress: _Progress = None) -> ParetoNbdModel: ...
     @staticmethod
     def load(text: str) -> ParetoNbdModel: ...
 
@@ -242,7 +247,7 @@ class GammaGammaModel:
     def create(p: float, q: float, v: float) -> GammaGammaModel: ...
     @staticmethod
     def fit(frequency: _Arr, monetary_value: _Arr, weights: _Arr | None = None, max_iterations: int = 1000,
-            gradient_tolerance: float = 1e-7, l2_penalty: float = 0.0) -> GammaGammaModel: ...
+            gradient_tolerance: float = 1e-7, l2_penalty: float = 0.0, progress: _Progress = None) -> GammaGammaModel: ...
     @staticmethod
     def load(text: str) -> GammaGammaModel: ...
     @property
@@ -258,7 +263,7 @@ class BetaGeoBetaBinomModel:
     def create(alpha: float, beta: float, gamma: float, delta: float) -> BetaGeoBetaBinomModel: ...
     @staticmethod
     def fit(frequency: _Arr, recency: _Arr, n_periods: _Arr, weights: _Arr | None = None, max_iterations: int = 1000,
-            gradient_tolerance: float = 1e-7, l2_penalty: float = 0.0) -> BetaGeoBetaBinomModel: ...
+            gradient_tolerance: float = 1e-7, l2_penalty: float = 0.0, progress: _Progress = None) -> BetaGeoBetaBinomModel: ...
     @staticmethod
     def load(text: str) -> BetaGeoBetaBinomModel: ...
     @property

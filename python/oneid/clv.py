@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._progress import as_callback
 
 __all__ = [
     "BetaGeo",
@@ -152,6 +153,7 @@ class _TransactionModel(_Fitted):
         *,
         max_iterations: int = 1000,
         tol: float = 1e-7,
+        progress: Any = None,
     ) -> Any:
         """Maximum-likelihood fit on repeat frequency, recency and age T (one time unit throughout).
 
@@ -168,6 +170,7 @@ class _TransactionModel(_Fitted):
             _array(T, "T"),
             _weights(weights),
             **self._fit_options(max_iterations, tol),
+            progress=as_callback(progress),
         )
         return self
 
@@ -231,6 +234,7 @@ class GammaGamma(_Fitted):
         *,
         max_iterations: int = 1000,
         tol: float = 1e-7,
+        progress: Any = None,
     ) -> GammaGamma:
         """Fits on returning customers: every frequency >= 1 and monetary_value > 0 (filter
         ``frequency > 0`` first). Returns self.
@@ -244,6 +248,7 @@ class GammaGamma(_Fitted):
             _array(monetary_value, "monetary_value"),
             _weights(weights),
             **self._fit_options(max_iterations, tol),
+            progress=as_callback(progress),
         )
         return self
 
@@ -298,6 +303,7 @@ class BetaGeoBetaBinom(_Fitted):
         *,
         max_iterations: int = 1000,
         tol: float = 1e-7,
+        progress: Any = None,
     ) -> BetaGeoBetaBinom:
         """Fits on transactions x, the opportunity t_x of the last one and the opportunities n
         (whole numbers, x <= t_x <= n), with optional weights. Returns self."""
@@ -307,6 +313,7 @@ class BetaGeoBetaBinom(_Fitted):
             _array(n_periods, "n_periods"),
             _weights(weights),
             **self._fit_options(max_iterations, tol),
+            progress=as_callback(progress),
         )
         return self
 

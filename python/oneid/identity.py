@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._progress import as_callback
 from ._core import IdentifierType
 
 __all__ = [
@@ -230,6 +231,8 @@ class Resolver:
         account_id: Any = "account_id",
         source: Any = "source",
         columns: Columns = None,
+        *,
+        progress: Any = None,
     ) -> BatchReport:
         """Ingests one batch of accounts, one row per account.
 
@@ -242,6 +245,8 @@ class Resolver:
                 named by the column, or by the part before '#' ("phone#2" is a second phone
                 column). A list of column names: those columns, by the same rule. A dict
                 ``{column: type}``: explicit types.
+            progress: True shows the stages "resolve: accounts" and "resolve: links" on stderr; a
+                callable is called with (stage, done, total); see ``oneid._progress``.
 
         Cells are ``str``; None, NaN, ``pd.NA`` and ``pd.NaT`` are missing; other values are
         converted with ``str()``, except that a float holding a whole number is written without
@@ -271,6 +276,7 @@ class Resolver:
             sources,
             [(name, type_) for _, name, type_ in specs],
             [df[label] for label, _, _ in specs],
+            as_callback(progress),
         )
         return BatchReport._from_core(report)
 
@@ -384,12 +390,13 @@ def resolve(
     account_id: Any = "account_id",
     source: Any = "source",
     columns: Columns = None,
+    progress: Any = None,
 ) -> pd.DataFrame:
     """One-shot resolution: a new :class:`Resolver`, one :meth:`~Resolver.add_batch`, and its
     :meth:`~Resolver.assignments` (``account_id``, ``oneid``). Rows rejected by the batch are not
     in the result; use a :class:`Resolver` to see the report."""
     r = Resolver(types, default_region=default_region, hash_values=hash_values, salt=salt)
-    r.add_batch(df, account_id=account_id, source=source, columns=columns)
+    r.add_batch(df, account_id=account_id, source=source, columns=columns, progress=progress)
     return r.assignments()
 
 
@@ -401,6 +408,7 @@ def generate_accounts(
     people: int = 10000,
     seed: int = 42,
     batches: int | None = None,
+    progress: Any = None,
     **knobs: Any,
 ) -> tuple[pd.DataFrame, np.ndarray] | list[tuple[pd.DataFrame, np.ndarray]]:
     """Generated omni-channel accounts with ground truth, for tests, demos and benchmarks.
@@ -419,7 +427,11 @@ def generate_accounts(
     ``family_device_share``, ``kiosk_phones_per_100k``, ``kiosk_min_accounts``,
     ``kiosk_max_accounts``, ``placeholder_share``, and ``channels`` (a dict of channel weights:
     pos, tmall, jd, douyin, miniprogram, wecom, app).
+
+    ``progress``: True shows the stages "generate: people" and "generate: accounts" on stderr; a
+    callable is called with (stage, done, total). It never changes the output.
     """
+    callback = as_callback(progress)
     config = _core.SyntheticConfig()
     config.people = people
     config.seed = seed
@@ -436,9 +448,12 @@ def generate_accounts(
         else:
             setattr(config, name, value)
     if batches is None:
-        columns, truth = _core.generate_accounts(config)
+        columns, truth = _core.generate_accounts(config, callback)
         return _accounts_frame(columns), truth
-    return [(_accounts_frame(columns), truth) for columns, truth in _core.generate_account_batches(config, batches)]
+    return [
+        (_accounts_frame(columns), truth)
+        for columns, truth in _core.generate_account_batches(config, batches, callback)
+    ]
 
 
 def _labels(values: Any) -> np.ndarray:

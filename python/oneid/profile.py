@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._progress import as_callback
 
 __all__ = ["build_profiles", "generate_events", "ProfileReport"]
 
@@ -158,6 +159,7 @@ def build_profiles(
     top_categories: int = 3,
     tiers: Sequence[tuple[str, float]] | None = None,
     return_report: bool = False,
+    progress: Any = None,
 ) -> pd.DataFrame | tuple[pd.DataFrame, ProfileReport]:
     """Per-OneID profiles as of an observation date.
 
@@ -177,6 +179,8 @@ def build_profiles(
             0/2000/8000/20000.
         return_report: also return the :class:`ProfileReport`. Either way it is in
             ``df.attrs["report"]``; rejected rows are never dropped silently.
+        progress: True shows the stages "profile: orders", "profile: behaviour" and "profile:
+            build" on stderr; a callable is called with (stage, done, total).
 
     Returns:
         One row per OneID with any accepted event, ascending by ``oneid``: the numeric features
@@ -212,6 +216,7 @@ def build_profiles(
         _seconds(as_of),
         top_categories,
         None if tiers is None else [(str(n), float(t)) for n, t in tiers],
+        as_callback(progress),
     )
     df = pd.DataFrame(columns, copy=False)
     for day_column, date_column in _EPOCH_DAY_COLUMNS.items():
@@ -248,6 +253,7 @@ def generate_events(
     start: Any = "2023-01-01",
     end: Any = "2024-12-31",
     accounts: Mapping[str, Any] | None = None,
+    progress: Any = None,
     **knobs: Any,
 ) -> dict[str, Any]:
     """Generated accounts with ground truth and their orders and behaviour.
@@ -259,7 +265,10 @@ def generate_events(
     the event generator's: purchases_per_year, purchase_rate_shape, dropout_mean,
     extra_lines_mean, line_amount_median, coupon_propensity, refund_rate, browse_per_order,
     cart_per_order, never_buyer_browse, points_spend_share. Deterministic in the arguments.
+    ``progress``: True shows the generator's stages on stderr; a callable is called with
+    (stage, done, total). It never changes the output.
     """
+    callback = as_callback(progress)
     people_config = _core.SyntheticConfig()
     people_config.people = people
     people_config.seed = seed
@@ -275,7 +284,7 @@ def generate_events(
         if name.startswith("_") or name in ("seed", "start", "end") or not hasattr(config, name):
             raise TypeError(f"generate_events() got an unexpected keyword argument {name!r}")
         setattr(config, name, value)
-    account_columns, truth, orders, behaviour = _core.generate_events(people_config, config)
+    account_columns, truth, orders, behaviour = _core.generate_events(people_config, config, callback)
     channels = list(_core.PROFILE_CHANNELS)
     return {
         "accounts": pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in account_columns.items()}),

@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "convert.h"
+#include "progress.h"
 #include "oneid/identity/account_table.h"
 #include "oneid/identity/batch_report.h"
 #include "oneid/identity/identifier_type.h"
@@ -102,7 +103,8 @@ std::unique_ptr<ResolverHandle> LoadResolver(const std::filesystem::path& path,
 
 identity::BatchReport AddBatch(ResolverHandle& self, const py::handle& account_ids, const py::handle& sources,
                                const std::vector<std::pair<std::string, std::string>>& columns,
-                               const py::sequence& values) {
+                               const py::sequence& values, const py::object& progress_arg) {
+  PyProgress progress(progress_arg);
   // Everything is converted first, with the GIL; `pinned` outlives the released section.
   PinnedColumns pinned;
   identity::AccountBatchView view;
@@ -116,7 +118,10 @@ identity::BatchReport AddBatch(ResolverHandle& self, const py::handle& account_i
     const std::string what = c < columns.size() ? "column '" + columns[c].first + "'" : "values";
     view.values.push_back(pinned.Views(values[c], what));
   }
-  return ValueOrThrow(self.Write([&](Resolver& r) { return r.AddBatch(view); }));
+  const ProgressCallback callback = progress.callback();
+  absl::StatusOr<identity::BatchReport> report = self.Write([&](Resolver& r) { return r.AddBatch(view, callback); });
+  progress.Rethrow();
+  return ValueOrThrow(std::move(report));
 }
 
 py::array OneIdsOf(const ResolverHandle& self, const py::handle& account_ids) {
@@ -133,19 +138,25 @@ py::array OneIdsOf(const ResolverHandle& self, const py::handle& account_ids) {
   return ToNumpy<int64_t>(std::move(found));
 }
 
-py::tuple GenerateAccounts(const identity::SyntheticConfig& config) {
+py::tuple GenerateAccounts(identity::SyntheticConfig config, const py::object& progress_arg) {
+  PyProgress progress(progress_arg);
+  config.progress = progress.callback();
   identity::SyntheticData data = [&] {
     py::gil_scoped_release nogil;
     return identity::GenerateOmniChannel(config);
   }();
+  progress.Rethrow();
   return SyntheticToPython(std::move(data));
 }
 
-py::list GenerateAccountBatches(const identity::SyntheticConfig& config, size_t batches) {
+py::list GenerateAccountBatches(identity::SyntheticConfig config, size_t batches, const py::object& progress_arg) {
+  PyProgress progress(progress_arg);
+  config.progress = progress.callback();
   std::vector<identity::SyntheticData> data = [&] {
     py::gil_scoped_release nogil;
     return identity::GenerateOmniChannelBatches(config, batches);
   }();
+  progress.Rethrow();
   py::list out;
   for (identity::SyntheticData& batch : data) out.append(SyntheticToPython(std::move(batch)));
   return out;
@@ -255,9 +266,9 @@ void BindIdentity(py::module_& m) {
            "hash_values"_a = false, "salt"_a = py::none())
       .def_static("load", &LoadResolver, "path"_a, "types"_a = py::none(), "default_region"_a = "CN",
                   "hash_values"_a = false, "salt"_a = py::none(), "Loads a snapshot written by save().")
-      .def("add_batch", &AddBatch, "account_ids"_a, "sources"_a, "columns"_a, "values"_a,
+      .def("add_batch", &AddBatch, "account_ids"_a, "sources"_a, "columns"_a, "values"_a, "progress"_a = py::none(),
            "Ingests one batch: account ids, sources (or None), (name, type) column specs and one "
-           "sequence of cells per column.")
+           "sequence of cells per column. progress: None or a callable(stage, done, total).")
       .def(
           "oneid_of",
           [](const ResolverHandle& self, std::string_view account_id) {
@@ -362,9 +373,9 @@ void BindIdentity(py::module_& m) {
       .def_readwrite("kiosk_max_accounts", &SyntheticConfig::kiosk_max_accounts)
       .def_readwrite("placeholder_share", &SyntheticConfig::placeholder_share);
 
-  m.def("generate_accounts", &GenerateAccounts, "config"_a,
+  m.def("generate_accounts", &GenerateAccounts, "config"_a, "progress"_a = py::none(),
         "Generated accounts as ({column: list of str}, uint32 truth array).");
-  m.def("generate_account_batches", &GenerateAccountBatches, "config"_a, "batches"_a,
+  m.def("generate_account_batches", &GenerateAccountBatches, "config"_a, "batches"_a, "progress"_a = py::none(),
         "The same rows split into consecutive batches: a list of ({column: list}, truth).");
 
   m.def("pairwise_quality", &PairwiseQuality, "predicted"_a, "truth"_a,

@@ -23,6 +23,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "convert.h"
+#include "progress.h"
 #include "oneid/identity/synthetic.h"
 #include "oneid/internal/strings.h"
 #include "oneid/profile/event_generator.h"
@@ -117,9 +118,12 @@ py::array View(const std::shared_ptr<const FeatureTable>& table, absl::Span<cons
 // or None. Returns (columns, report).
 py::tuple BuildProfiles(const py::object& orders, const py::object& behaviour, const py::handle& map_accounts,
                         const Array<int64_t>& map_oneids, Timestamp as_of, size_t top_categories,
-                        const std::optional<std::vector<std::pair<std::string, double>>>& tiers) {
+                        const std::optional<std::vector<std::pair<std::string, double>>>& tiers,
+                        const py::object& progress_arg) {
+  PyProgress progress(progress_arg);
   PinnedColumns pinned;
   profile::ProfileOptions options;
+  options.progress = progress.callback();
   options.as_of = as_of;
   options.top_categories = top_categories;
   if (tiers.has_value()) {
@@ -202,6 +206,7 @@ py::tuple BuildProfiles(const py::object& orders, const py::object& behaviour, c
     }
     return builder->Build(*map);
   }();
+  progress.Rethrow();
   auto shared = std::make_shared<const FeatureTable>(ValueOrThrow(std::move(table)));
 
   py::dict columns;
@@ -264,7 +269,11 @@ py::list KindNames() {
 
 // Generates accounts and their events. Returns (accounts columns, truth, orders, behaviour), the
 // event tables as dicts of columns with dictionary-encoded strings as (codes, categories).
-py::tuple GenerateEvents(const identity::SyntheticConfig& people_config, const profile::EventGeneratorConfig& config) {
+py::tuple GenerateEvents(identity::SyntheticConfig people_config, profile::EventGeneratorConfig config,
+                         const py::object& progress_arg) {
+  PyProgress progress(progress_arg);
+  people_config.progress = progress.callback();
+  config.progress = progress.callback();
   struct Out {
     identity::SyntheticData people;
     profile::GeneratedEvents events;
@@ -275,6 +284,7 @@ py::tuple GenerateEvents(const identity::SyntheticConfig& people_config, const p
     out->people = identity::GenerateOmniChannel(people_config);
     out->events = profile::GenerateEvents(out->people, config);
   }
+  progress.Rethrow();
   const profile::OrderTable& o = out->events.orders;
   const profile::BehaviorTable& b = out->events.behaviour;
   py::dict orders;
@@ -318,9 +328,9 @@ void BindProfile(py::module_& m) {
       .def_readwrite("points_spend_share", &profile::EventGeneratorConfig::points_spend_share);
 
   m.def("build_profiles", &BuildProfiles, "orders"_a, "behaviour"_a, "map_accounts"_a, "map_oneids"_a, "as_of"_a,
-        "top_categories"_a = 3, "tiers"_a = py::none(),
+        "top_categories"_a = 3, "tiers"_a = py::none(), "progress"_a = py::none(),
         "Builds per-OneID profiles from prepared event columns; returns (columns, report).");
-  m.def("generate_events", &GenerateEvents, "people"_a, "config"_a,
+  m.def("generate_events", &GenerateEvents, "people"_a, "config"_a, "progress"_a = py::none(),
         "Generates accounts and their orders and behaviour; returns (accounts, truth, orders, behaviour).");
   m.attr("PROFILE_CHANNELS") = ChannelNames();
   m.attr("BEHAVIOR_KINDS") = KindNames();

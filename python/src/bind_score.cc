@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "convert.h"
+#include "progress.h"
 #include "oneid/score/beta_geo.h"
 #include "oneid/score/beta_geo_beta_binom.h"
 #include "oneid/score/customer_lifetime_value.h"
@@ -106,11 +107,14 @@ py::array Batch(Fn&& fn) {
 }
 
 template <typename Model, typename View>
-Model FitModel(const View& view, const FitOptions& options) {
+Model FitModel(const View& view, FitOptions options, const py::object& progress_arg) {
+  PyProgress progress(progress_arg);
+  options.progress = progress.callback();
   absl::StatusOr<Model> model = [&] {
     py::gil_scoped_release nogil;
     return Model::Fit(view, options);
   }();
+  progress.Rethrow();
   return ValueOrThrow(std::move(model));
 }
 
@@ -120,11 +124,13 @@ void BindTransactionModel(Class& cls) {
   cls.def_static(
          "fit",
          [](const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T, const std::optional<DoubleArray>& w,
-            int max_iterations, double gradient_tolerance, double l2_penalty) {
-           return FitModel<Model>(HistoryView(x, t_x, T, w), MakeFitOptions(max_iterations, gradient_tolerance, l2_penalty));
+            int max_iterations, double gradient_tolerance, double l2_penalty, const py::object& progress) {
+           return FitModel<Model>(HistoryView(x, t_x, T, w), MakeFitOptions(max_iterations, gradient_tolerance, l2_penalty),
+                                  progress);
          },
          "frequency"_a, "recency"_a, "T"_a, "weights"_a = py::none(), "max_iterations"_a = 1000,
-         "gradient_tolerance"_a = 1e-7, "l2_penalty"_a = 0.0, "Maximum-likelihood fit (GIL released).")
+         "gradient_tolerance"_a = 1e-7, "l2_penalty"_a = 0.0, "progress"_a = py::none(),
+         "Maximum-likelihood fit (GIL released). progress: None or a callable(stage, done, total).")
       .def_property_readonly("report", [](const Model& m) { return ReportToDict(m.report()); })
       .def(
           "log_likelihood",
@@ -265,18 +271,21 @@ void BindScore(py::module_& m) {
       .def_static(
           "fit",
           [](const DoubleArray& x, const DoubleArray& monetary_value, const std::optional<DoubleArray>& w,
-             int max_iterations, double gradient_tolerance, double l2_penalty) {
+             int max_iterations, double gradient_tolerance, double l2_penalty, const py::object& progress_arg) {
             const absl::Span<const double> xs = Span1d(x, "frequency"), ms = Span1d(monetary_value, "monetary_value");
             const absl::Span<const double> ws = OptionalSpan(w, "weights");
-            const FitOptions options = MakeFitOptions(max_iterations, gradient_tolerance, l2_penalty);
+            PyProgress progress(progress_arg);
+            FitOptions options = MakeFitOptions(max_iterations, gradient_tolerance, l2_penalty);
+            options.progress = progress.callback();
             absl::StatusOr<GammaGammaModel> model = [&] {
               py::gil_scoped_release nogil;
               return GammaGammaModel::Fit(xs, ms, ws, options);
             }();
+            progress.Rethrow();
             return ValueOrThrow(std::move(model));
           },
           "frequency"_a, "monetary_value"_a, "weights"_a = py::none(), "max_iterations"_a = 1000,
-          "gradient_tolerance"_a = 1e-7, "l2_penalty"_a = 0.0)
+          "gradient_tolerance"_a = 1e-7, "l2_penalty"_a = 0.0, "progress"_a = py::none())
       .def_property_readonly("params",
                              [](const GammaGammaModel& self) {
                                const auto& p = self.params();
@@ -312,12 +321,13 @@ void BindScore(py::module_& m) {
       .def_static(
           "fit",
           [](const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& n, const std::optional<DoubleArray>& w,
-             int max_iterations, double gradient_tolerance, double l2_penalty) {
+             int max_iterations, double gradient_tolerance, double l2_penalty, const py::object& progress) {
             return FitModel<BetaGeoBetaBinomModel>(DiscreteView(x, t_x, n, w),
-                                                   MakeFitOptions(max_iterations, gradient_tolerance, l2_penalty));
+                                                   MakeFitOptions(max_iterations, gradient_tolerance, l2_penalty),
+                                                   progress);
           },
           "frequency"_a, "recency"_a, "n_periods"_a, "weights"_a = py::none(), "max_iterations"_a = 1000,
-          "gradient_tolerance"_a = 1e-7, "l2_penalty"_a = 0.0)
+          "gradient_tolerance"_a = 1e-7, "l2_penalty"_a = 0.0, "progress"_a = py::none())
       .def_property_readonly("params",
                              [](const BetaGeoBetaBinomModel& self) {
                                const auto& p = self.params();

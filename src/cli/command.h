@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <initializer_list>
+#include <istream>
 #include <map>
 #include <ostream>
 #include <string>
@@ -46,10 +47,15 @@ void WriteCsvField(std::ostream& out, const std::string& field);
 // Writes a whole CSV record (fields separated by commas, then a newline).
 void WriteCsvRow(std::ostream& out, std::initializer_list<std::string> fields);
 
+// Reads one RFC 4180 record (quoted fields may hold commas, doubled quotes and line breaks; a CR
+// before the newline is dropped). False at the end of the input.
+bool ReadCsvRecord(std::istream& in, std::vector<std::string>& fields);
+
 int RunResolve(const std::vector<std::string>& args);
 int RunDemo(const std::vector<std::string>& args);
 int RunProfile(const std::vector<std::string>& args);
 int RunSegment(const std::vector<std::string>& args);
+int RunScore(const std::vector<std::string>& args);
 
 }  // namespace oneid::cli
 

@@ -17,6 +17,7 @@
 #include "src/cli/command.h"
 #include "src/cli/html_report.h"
 #include "src/cli/pipeline.h"
+#include "src/cli/progress_printer.h"
 
 namespace oneid::cli {
 namespace {
@@ -35,7 +36,12 @@ constexpr char kHelp[] =
     "  --batches N     daily batches to resolve (default 4)\n"
     "  --seed N        generator seed (default 42)\n"
     "  --out-dir DIR   where demo.db, the snapshot and report.html go (default out/demo)\n"
-    "  --help          this text\n";
+    "%PROGRESS%"
+    "  --help          this text\n"
+    "\n"
+    "The numbered steps and their timings go to stdout; with progress on, stderr shows each long\n"
+    "stage inside them (generation, each day's batch, profile folds, model fits) and the wall time\n"
+    "of every pipeline step.\n";
 
 class Db {
  public:
@@ -227,12 +233,15 @@ absl::Status WriteResults(Db& db, const cli::PipelineResult& result) {
 
 int RunDemo(const std::vector<std::string>& args) {
   absl::StatusOr<Flags> flags =
-      Flags::Parse(args, {{"people", true}, {"batches", true}, {"seed", true}, {"out-dir", true}, {"help", false}});
-  if (!flags.ok()) return Fail(std::string(flags.status().message()) + "\n\n" + kHelp);
+      Flags::Parse(args, {{"people", true}, {"batches", true}, {"seed", true}, {"out-dir", true}, {"progress", false},
+                          {"quiet", false}, {"help", false}});
+  const std::string help = HelpText(kHelp);
+  if (!flags.ok()) return Fail(std::string(flags.status().message()) + "\n\n" + help);
   if (flags->Has("help")) {
-    std::cout << kHelp;
+    std::cout << help;
     return 0;
   }
+  ProgressPrinter progress(*flags, "demo");
   const absl::StatusOr<long long> people = flags->GetInt("people", 100000);
   const absl::StatusOr<long long> batches = flags->GetInt("batches", 4);
   const absl::StatusOr<long long> seed = flags->GetInt("seed", 42);
@@ -253,11 +262,13 @@ int RunDemo(const std::vector<std::string>& args) {
   identity::SyntheticConfig synth;
   synth.people = static_cast<size_t>(*people);
   synth.seed = static_cast<uint64_t>(*seed);
+  synth.progress = progress.callback();
   const std::vector<identity::SyntheticData> days = identity::GenerateOmniChannelBatches(synth, static_cast<size_t>(*batches));
   size_t rows = 0;
   for (const auto& d : days) rows += d.accounts.row_count();
   profile::EventGeneratorConfig event_config;
   event_config.seed = static_cast<uint64_t>(*seed);
+  event_config.progress = progress.callback();
   const profile::GeneratedEvents events = profile::GenerateEvents(identity::GenerateOmniChannel(synth), event_config);
   std::cout << "[1/7] generated " << rows << " accounts of " << *people << " people and "
             << events.orders.row_count() << " order lines and " << events.behaviour.row_count()
@@ -323,7 +334,7 @@ int RunDemo(const std::vector<std::string>& args) {
       for (size_t c = 0; c < columns.size(); ++c) values[c] = text(static_cast<int>(2 + c));
       (void)day.AddRow(text(0), text(1), values);
     }
-    absl::StatusOr<identity::BatchReport> report = resolver->AddBatch(day);
+    absl::StatusOr<identity::BatchReport> report = resolver->AddBatch(day, progress.callback());
     if (!report.ok()) return Fail(std::string(report.status().message()));
     merges += report->persons_merged;
     rejected_rows += report->rows_rejected;
@@ -392,9 +403,13 @@ int RunDemo(const std::vector<std::string>& args) {
   cli::PipelineOptions pipeline_options;
   pipeline_options.as_of = event_config.end;
   pipeline_options.seed = static_cast<uint64_t>(*seed);
+  pipeline_options.progress = progress.callback();
   absl::StatusOr<cli::PipelineResult> result =
       cli::RunPipeline(orders, behaviour, profile::AccountMap::FromAssignments(map), pipeline_options);
   if (!result.ok()) return Fail(std::string(result.status().message()));
+  for (const char* step : {"profiles", "rfm and lifetime value", "tracking", "churn", "segments"}) {
+    if (auto it = result->seconds.find(step); it != result->seconds.end()) progress.Step(std::string("pipeline: ") + step, it->second);
+  }
   std::cout << "[5/7] profiled " << result->customers << " OneIDs (" << result->buyers << " buyers), scored and "
             << "segmented them in " << Seconds(start) << " s; " << read_report.rows_rejected
             << " event rows unreadable, " << result->orders_report.rows_rejected + result->behaviour_report.rows_rejected

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <istream>
 #include <ostream>
 
 #include "absl/strings/numbers.h"
@@ -81,6 +82,41 @@ void WriteCsvField(std::ostream& out, const std::string& field) {
     out << c;
   }
   out << '"';
+}
+
+// RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks.
+bool ReadCsvRecord(std::istream& in, std::vector<std::string>& fields) {
+  fields.clear();
+  std::string field;
+  bool quoted = false, any = false;
+  char c;
+  while (in.get(c)) {
+    any = true;
+    if (quoted) {
+      if (c == '"') {
+        if (in.peek() == '"') {
+          field.push_back('"');
+          in.get();
+        } else {
+          quoted = false;
+        }
+      } else {
+        field.push_back(c);
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n') {
+      break;
+    } else if (c != '\r') {
+      field.push_back(c);
+    }
+  }
+  if (!any) return false;
+  fields.push_back(std::move(field));
+  return true;
 }
 
 void WriteCsvRow(std::ostream& out, std::initializer_list<std::string> fields) {

@@ -13,9 +13,9 @@
 #include "oneid/score/customer_lifetime_value.h"
 #include "oneid/score/churn_label.h"
 #include "oneid/score/logistic_regression.h"
-#include "oneid/score/profile_scorer.h"
 #include "oneid/score/rfm.h"
 #include "oneid/segment/segment_table.h"
+#include "src/cli/progress_printer.h"
 
 namespace oneid::cli {
 namespace {
@@ -32,18 +32,6 @@ const std::vector<std::string> kChurnFeatures = {
 const std::vector<std::string> kClusterFeatures = {"recency_days", "frequency", "monetary_total",
                                                    "coupon_share", "channel_count"};
 
-class Stopwatch {
- public:
-  double Lap() {
-    const auto now = std::chrono::steady_clock::now();
-    const double s = std::chrono::duration<double>(now - last_).count();
-    last_ = now;
-    return s;
-  }
-
- private:
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
 
 struct Built {
   profile::FeatureTable table;
@@ -53,9 +41,11 @@ struct Built {
 // Profiles as of `as_of`. Events after it are refused by the builder and counted (after_as_of):
 // that is how a model is trained on the past while the data already holds the future.
 absl::StatusOr<Built> ProfilesAsOf(const profile::OrderTable& orders, const profile::BehaviorTable& behaviour,
-                                   const profile::AccountMap& accounts, profile::Timestamp as_of) {
+                                   const profile::AccountMap& accounts, profile::Timestamp as_of,
+                                   const ProgressCallback& progress) {
   profile::ProfileOptions options;
   options.as_of = as_of;
+  options.progress = progress;
   ONEID_ASSIGN_OR_RETURN(profile::ProfileBuilder builder, profile::ProfileBuilder::Create(options));
   Built built;
   built.orders = builder.AddOrders(orders, accounts);
@@ -87,8 +77,10 @@ absl::StatusOr<Buyers> BuyersOf(const profile::FeatureTable& table) {
   return b;
 }
 
-absl::StatusOr<score::BetaGeoModel> FitBetaGeo(const Buyers& b) {
-  return score::BetaGeoModel::Fit({.frequency = b.x, .recency = b.t_x, .age = b.T, .weights = {}});
+absl::StatusOr<score::BetaGeoModel> FitBetaGeo(const Buyers& b, const ProgressCallback& progress) {
+  score::FitOptions options;
+  options.progress = Renamed(progress, "fit BG/NBD");
+  return score::BetaGeoModel::Fit({.frequency = b.x, .recency = b.t_x, .age = b.T, .weights = {}}, options);
 }
 
 // Purchase days per OneID from sale lines (same-day purchases are one, as the models count them).
@@ -140,6 +132,34 @@ absl::StatusOr<score::ChurnLabels> Labels(const PurchaseLog& log, double cutoff,
 
 }  // namespace
 
+std::string ExpectedPurchasesColumn(int horizon_days) { return absl::StrCat("expected_purchases_", horizon_days, "d"); }
+
+absl::StatusOr<ScoreSummary> AddScores(profile::FeatureTable& table, const ScoreOptions& options) {
+  // The library's scorer: fitted on this table, applied to it (a host would apply it to others).
+  score::ProfileScorerOptions scorer_options;
+  scorer_options.clv = {.months = options.clv_months,
+                        .monthly_discount_rate = options.monthly_discount_rate,
+                        .periods_per_month = 30.0};
+  scorer_options.expected_purchases_days = options.horizon_days;
+  scorer_options.expected_purchases_column = ExpectedPurchasesColumn(options.horizon_days);
+  scorer_options.fit.progress = options.progress;
+  ONEID_ASSIGN_OR_RETURN(const score::ProfileScorer scorer, score::ProfileScorer::Fit(table, scorer_options));
+  ONEID_RETURN_IF_ERROR(scorer.Apply(table));
+  ScoreSummary summary;
+  summary.repeat_buyers = scorer.repeat_buyers();
+  summary.bg_nbd = scorer.transactions().params();
+  summary.bg_nbd_report = scorer.transactions().report();
+  summary.gamma_gamma = scorer.spend().params();
+  summary.gamma_gamma_report = scorer.spend().report();
+  // The rows RFM scored (at least one order and a recency): churn risk and clusters cover them.
+  ONEID_ASSIGN_OR_RETURN(auto recency_score, table.Numeric("recency_score"));
+  for (size_t i = 0; i < table.num_rows(); ++i) {
+    if (!std::isnan(recency_score[i])) summary.buyer_rows.push_back(i);
+  }
+  summary.buyers = summary.buyer_rows.size();
+  return summary;
+}
+
 absl::StatusOr<PipelineResult> RunPipeline(const profile::OrderTable& orders, const profile::BehaviorTable& behaviour,
                                            const profile::AccountMap& accounts, const PipelineOptions& options) {
   PipelineResult result;
@@ -150,36 +170,27 @@ absl::StatusOr<PipelineResult> RunPipeline(const profile::OrderTable& orders, co
   const profile::Timestamp train_cutoff = test_cutoff - static_cast<profile::Timestamp>(horizon) * day_seconds;
 
   // 1. Profiles: today's, and as of the two cut-offs the churn model learns and is checked on.
-  ONEID_ASSIGN_OR_RETURN(Built now, ProfilesAsOf(orders, behaviour, accounts, options.as_of));
-  ONEID_ASSIGN_OR_RETURN(Built train, ProfilesAsOf(orders, behaviour, accounts, train_cutoff));
-  ONEID_ASSIGN_OR_RETURN(Built test, ProfilesAsOf(orders, behaviour, accounts, test_cutoff));
+  const ProgressCallback& progress = options.progress;
+  ONEID_ASSIGN_OR_RETURN(Built now, ProfilesAsOf(orders, behaviour, accounts, options.as_of, progress));
+  ONEID_ASSIGN_OR_RETURN(Built train, ProfilesAsOf(orders, behaviour, accounts, train_cutoff, progress));
+  ONEID_ASSIGN_OR_RETURN(Built test, ProfilesAsOf(orders, behaviour, accounts, test_cutoff, progress));
   result.orders_report = std::move(now.orders);
   result.behaviour_report = std::move(now.behaviour);
   profile::FeatureTable& table = now.table;
   result.customers = table.num_rows();
   result.seconds["profiles"] = clock.Lap();
 
-  // 2. Scores: RFM, P(alive), expected purchases and CLV (BG/NBD x Gamma-Gamma, days as the time
-  // unit), fitted on today's base and applied to it.
-  score::ProfileScorerOptions scorer_options;
-  scorer_options.clv = {.months = options.clv_months,
-                        .monthly_discount_rate = options.monthly_discount_rate,
-                        .periods_per_month = 30.0};
-  ONEID_ASSIGN_OR_RETURN(const score::ProfileScorer scorer, score::ProfileScorer::Fit(table, scorer_options));
-  ONEID_RETURN_IF_ERROR(scorer.Apply(table));
-  result.buyers = scorer.buyers();
-  result.repeat_buyers = scorer.repeat_buyers();
-  result.bg_nbd = scorer.transactions().params();
-  result.bg_nbd_log_likelihood = scorer.transactions().report().log_likelihood;
-  result.gamma_gamma = scorer.spend().params();
-  // The rows RFM scored (buyers with a recency): churn risk and clusters cover the same people.
-  std::vector<size_t> buyer_rows;
-  {
-    ONEID_ASSIGN_OR_RETURN(auto recency_score, table.Numeric("recency_score"));
-    for (size_t i = 0; i < table.num_rows(); ++i) {
-      if (!std::isnan(recency_score[i])) buyer_rows.push_back(i);
-    }
-  }
+  // 2. Scores: RFM, BG/NBD + Gamma-Gamma lifetime value.
+  const ScoreOptions score_options{.clv_months = options.clv_months,
+                                   .monthly_discount_rate = options.monthly_discount_rate,
+                                   .progress = progress};
+  ONEID_ASSIGN_OR_RETURN(ScoreSummary scored, AddScores(table, score_options));
+  result.buyers = scored.buyers;
+  result.repeat_buyers = scored.repeat_buyers;
+  result.bg_nbd = scored.bg_nbd;
+  result.bg_nbd_log_likelihood = scored.bg_nbd_report.log_likelihood;
+  result.gamma_gamma = scored.gamma_gamma;
+  const std::vector<size_t>& buyer_rows = scored.buyer_rows;
   result.seconds["rfm and lifetime value"] = clock.Lap();
 
   // The tracking check: BG/NBD fitted as of the first cut-off predicts the repeat purchases of the
@@ -187,7 +198,7 @@ absl::StatusOr<PipelineResult> RunPipeline(const profile::OrderTable& orders, co
   const PurchaseLog log = PurchasesByOneId(orders, accounts);
   {
     ONEID_ASSIGN_OR_RETURN(Buyers calib, BuyersOf(train.table));
-    ONEID_ASSIGN_OR_RETURN(score::BetaGeoModel calib_bg, FitBetaGeo(calib));
+    ONEID_ASSIGN_OR_RETURN(score::BetaGeoModel calib_bg, FitBetaGeo(calib, progress));
     const double start_day = static_cast<double>(profile::DayOf(train_cutoff));
     const int weeks = static_cast<int>(std::floor(2 * horizon / 7));
     std::vector<double> weekly(static_cast<size_t>(weeks), 0.0);
@@ -240,7 +251,7 @@ absl::StatusOr<PipelineResult> RunPipeline(const profile::OrderTable& orders, co
   {
     // The unsupervised baseline: 1 - P(alive) from BG/NBD fitted as of the same cut-off.
     ONEID_ASSIGN_OR_RETURN(Buyers tb, BuyersOf(test.table));
-    ONEID_ASSIGN_OR_RETURN(score::BetaGeoModel test_bg, FitBetaGeo(tb));
+    ONEID_ASSIGN_OR_RETURN(score::BetaGeoModel test_bg, FitBetaGeo(tb, progress));
     ONEID_ASSIGN_OR_RETURN(auto fx, test.table.Numeric("cb_frequency"));
     ONEID_ASSIGN_OR_RETURN(auto fr, test.table.Numeric("cb_recency"));
     ONEID_ASSIGN_OR_RETURN(auto ft, test.table.Numeric("cb_T"));

@@ -12,6 +12,7 @@
 #include "oneid/profile/events.h"
 #include "oneid/profile/feature_table.h"
 #include "oneid/profile/profile_builder.h"
+#include "oneid/progress.h"
 #include "oneid/score/beta_geo.h"
 #include "oneid/score/churn_evaluation.h"
 #include "oneid/score/gamma_gamma.h"
@@ -27,6 +28,8 @@ struct PipelineOptions {
   double monthly_discount_rate = 0.01;
   int clusters = 5;
   uint64_t seed = 42;
+  // Progress of the long steps (profile folds, model fits); see oneid/progress.h.
+  ProgressCallback progress;
 };
 
 // The calibration/holdout check of the BG/NBD model: cumulative repeat purchases per week, actual
@@ -64,6 +67,32 @@ struct PipelineResult {
   std::vector<std::string> tags;
   std::map<std::string, double> seconds;  // wall time per step
 };
+
+struct ScoreOptions {
+  int clv_months = 12;
+  double monthly_discount_rate = 0.01;
+  int horizon_days = 90;  // of the expected_purchases_<N>d column
+  ProgressCallback progress;
+};
+
+struct ScoreSummary {
+  size_t buyers = 0, repeat_buyers = 0;
+  std::vector<size_t> buyer_rows;  // rows with at least one purchase, ascending
+  score::BetaGeoParams bg_nbd;
+  score::FitReport bg_nbd_report;
+  score::GammaGammaParams gamma_gamma;
+  score::FitReport gamma_gamma_report;
+};
+
+// The score step, as the demo and 'oneid score' run it, over a profile table (the columns of
+// 'oneid profile': recency_days, frequency, monetary_total, cb_frequency, cb_recency, cb_T,
+// cb_monetary). Adds recency_score, frequency_score, monetary_score, rfm_segment (buyers only),
+// p_alive, expected_purchases_<horizon>d and clv (BG/NBD + Gamma-Gamma, days as the time unit);
+// rows of people who never bought get NaN / "". FailedPrecondition when nobody bought; a model's
+// InvalidArgument when the data cannot be fitted.
+absl::StatusOr<ScoreSummary> AddScores(profile::FeatureTable& table, const ScoreOptions& options);
+// "expected_purchases_90d" for 90.
+std::string ExpectedPurchasesColumn(int horizon_days);
 
 // Runs the whole chain over events keyed by account, re-keyed through `accounts` (the identity
 // layer's map). Fails with the first step's error; bad event rows are reported, not fatal.

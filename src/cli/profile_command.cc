@@ -11,6 +11,7 @@
 #include "oneid/profile/events.h"
 #include "oneid/profile/profile_builder.h"
 #include "src/cli/command.h"
+#include "src/cli/progress_printer.h"
 
 namespace oneid::cli {
 namespace {
@@ -41,6 +42,7 @@ constexpr char kHelp[] =
     "                         cells are NaN (not defined); sets are joined with '|'\n"
     "  --rejects FILE         write every rejected row: file,row,field,reason\n"
     "  --top-categories N     size of the top_categories set (default 3)\n"
+    "%PROGRESS%"
     "  --help                 this text\n"
     "\n"
     "environment: ONEID_SALT  secret salt (needed only to load a salted snapshot)\n";
@@ -63,16 +65,19 @@ int RunProfile(const std::vector<std::string>& args) {
   absl::StatusOr<Flags> flags =
       Flags::Parse(args, {{"accounts", true}, {"snapshot", true}, {"orders", true}, {"behaviour", true},
                           {"as-of", true}, {"out", true}, {"rejects", true}, {"top-categories", true},
-                          {"help", false}});
-  if (!flags.ok()) return Fail(std::string(flags.status().message()) + "\n\n" + kHelp);
+                          {"progress", false}, {"quiet", false}, {"help", false}});
+  const std::string help = HelpText(kHelp);
+  if (!flags.ok()) return Fail(std::string(flags.status().message()) + "\n\n" + help);
   if (flags->Has("help")) {
-    std::cout << kHelp;
+    std::cout << help;
     return 0;
   }
   if ((!flags->Has("accounts") && !flags->Has("snapshot")) || !flags->Has("orders") || !flags->Has("as-of") ||
       !flags->Has("out")) {
-    return Fail(std::string("--accounts (or --snapshot), --orders, --as-of and --out are required\n\n") + kHelp);
+    return Fail("--accounts (or --snapshot), --orders, --as-of and --out are required\n\n" + help);
   }
+  ProgressPrinter progress(*flags, "profile");
+  Stopwatch clock;
   absl::StatusOr<profile::Timestamp> as_of = profile::ParseObservationDate(flags->Get("as-of"));
   if (!as_of.ok()) return Fail("--as-of: " + std::string(as_of.status().message()));
   absl::StatusOr<long long> top = flags->GetInt("top-categories", 3);
@@ -93,7 +98,8 @@ int RunProfile(const std::vector<std::string>& args) {
     identity::BatchReport csv_report;
     absl::StatusOr<identity::AccountTable> accounts = identity::ReadAccountsCsvFile(flags->Get("accounts"), csv_report);
     if (!accounts.ok()) return Fail(std::string(accounts.status().message()));
-    absl::StatusOr<identity::BatchReport> added = resolver->AddBatch(*accounts);
+    progress.Step("read " + std::to_string(accounts->row_count()) + " accounts", clock.Lap());
+    absl::StatusOr<identity::BatchReport> added = resolver->AddBatch(*accounts, progress.callback());
     if (!added.ok()) return Fail(std::string(added.status().message()));
     if (csv_report.rows_rejected + added->rows_rejected > 0) {
       std::cerr << "oneid profile: " << csv_report.rows_rejected + added->rows_rejected
@@ -106,15 +112,18 @@ int RunProfile(const std::vector<std::string>& args) {
   profile::EventReport order_read, behaviour_read;
   absl::StatusOr<profile::OrderTable> orders = profile::ReadOrdersCsvFile(flags->Get("orders"), order_read);
   if (!orders.ok()) return Fail(std::string(orders.status().message()));
+  progress.Step("read " + std::to_string(orders->row_count()) + " order lines", clock.Lap());
   profile::BehaviorTable behaviour;
   if (flags->Has("behaviour")) {
     absl::StatusOr<profile::BehaviorTable> read = profile::ReadBehaviorCsvFile(flags->Get("behaviour"), behaviour_read);
     if (!read.ok()) return Fail(std::string(read.status().message()));
     behaviour = *std::move(read);
+    progress.Step("read " + std::to_string(behaviour.row_count()) + " behaviour events", clock.Lap());
   }
   profile::ProfileOptions options;
   options.as_of = *as_of;
   options.top_categories = static_cast<size_t>(*top);
+  options.progress = progress.callback();
   absl::StatusOr<profile::ProfileBuilder> builder = profile::ProfileBuilder::Create(options);
   if (!builder.ok()) return Fail(std::string(builder.status().message()));
   const profile::EventReport order_fold = builder->AddOrders(*orders, map);
@@ -160,6 +169,7 @@ int RunProfile(const std::vector<std::string>& args) {
   }
   const size_t rejected = order_read.rows_rejected + order_fold.rows_rejected + behaviour_read.rows_rejected +
                           behaviour_fold.rows_rejected;
+  progress.Step("wrote the outputs", clock.Lap());
   std::cerr << "oneid profile: " << order_read.rows_read << " order lines and " << behaviour_read.rows_read
             << " behaviour events read; " << rejected << " rejected (" << order_fold.unknown_accounts + behaviour_fold.unknown_accounts
             << " unknown accounts, " << order_fold.after_as_of + behaviour_fold.after_as_of << " after --as-of); "

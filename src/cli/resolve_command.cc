@@ -6,6 +6,7 @@
 
 #include "oneid/identity/resolver.h"
 #include "src/cli/command.h"
+#include "src/cli/progress_printer.h"
 
 namespace oneid::cli {
 namespace {
@@ -27,6 +28,7 @@ constexpr char kHelp[] =
     "  --rejects FILE      write rejected rows/fields and refused links (CSV)\n"
     "  --region CC         default phone region, ISO 3166 alpha-2 (default CN)\n"
     "  --hash-values       keep only salted SHA-256 of identifiers (needs ONEID_SALT)\n"
+    "%PROGRESS%"
     "  --help              this text\n"
     "\n"
     "environment: ONEID_SALT  secret salt for hashing and erase tombstones (never written to disk)\n";
@@ -41,13 +43,17 @@ int Fail(const std::string& message) {
 int RunResolve(const std::vector<std::string>& args) {
   absl::StatusOr<Flags> flags = Flags::Parse(args, {{"accounts", true}, {"out", true}, {"snapshot", true},
                                                     {"merge-log", true}, {"rejects", true}, {"region", true},
-                                                    {"hash-values", false}, {"help", false}});
-  if (!flags.ok()) return Fail(std::string(flags.status().message()) + "\n\n" + kHelp);
+                                                    {"hash-values", false}, {"progress", false},
+                                                    {"quiet", false}, {"help", false}});
+  const std::string help = HelpText(kHelp);
+  if (!flags.ok()) return Fail(std::string(flags.status().message()) + "\n\n" + help);
   if (flags->Has("help")) {
-    std::cout << kHelp;
+    std::cout << help;
     return 0;
   }
-  if (!flags->Has("accounts") || !flags->Has("out")) return Fail(std::string("--accounts and --out are required\n\n") + kHelp);
+  if (!flags->Has("accounts") || !flags->Has("out")) return Fail("--accounts and --out are required\n\n" + help);
+  ProgressPrinter progress(*flags, "resolve");
+  Stopwatch clock;
 
   identity::IdentityConfig config = identity::DefaultIdentityConfig();
   config.default_region = flags->Get("region", "CN");
@@ -66,7 +72,8 @@ int RunResolve(const std::vector<std::string>& args) {
   identity::BatchReport csv_report;
   absl::StatusOr<identity::AccountTable> table = identity::ReadAccountsCsvFile(flags->Get("accounts"), csv_report);
   if (!table.ok()) return Fail(std::string(table.status().message()));
-  absl::StatusOr<identity::BatchReport> report = resolver->AddBatch(*table);
+  progress.Step("read " + std::to_string(table->row_count()) + " accounts from " + flags->Get("accounts"), clock.Lap());
+  absl::StatusOr<identity::BatchReport> report = resolver->AddBatch(*table, progress.callback());
   if (!report.ok()) return Fail(std::string(report.status().message()));
   // Rows the CSV reader rejected count as rows of this batch.
   report->rows_read += csv_report.rows_rejected;
@@ -108,6 +115,7 @@ int RunResolve(const std::vector<std::string>& args) {
   if (!snapshot.empty()) {
     if (absl::Status saved = resolver->SaveSnapshot(snapshot); !saved.ok()) return Fail(std::string(saved.message()));
   }
+  progress.Step("wrote the outputs", clock.Lap());
   const identity::ResolverStats stats = resolver->Stats();
   std::cerr << "oneid resolve: batch " << report->batch << ": " << report->rows_read << " rows read, "
             << report->rows_accepted << " accepted, " << report->rows_rejected << " rows and "

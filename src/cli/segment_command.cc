@@ -17,6 +17,7 @@
 #include "oneid/segment/segment_table.h"
 #include "oneid/segment/triggers.h"
 #include "src/cli/command.h"
+#include "src/cli/progress_printer.h"
 
 namespace oneid::cli {
 namespace {
@@ -44,46 +45,12 @@ constexpr char kHelp[] =
     "  --no-tags             do not apply the default tag set\n"
     "  --triggers FILE       also write the fired triggers (oneid,trigger,reason); each trigger\n"
     "                        runs only when its columns are in the profile CSV\n"
+    "%PROGRESS%"
     "  --help                this text\n";
 
 int Fail(const std::string& message) {
   std::cerr << "oneid segment: " << message << "\n";
   return 1;
-}
-
-// RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks.
-bool ReadRecord(std::istream& in, std::vector<std::string>& fields) {
-  fields.clear();
-  std::string field;
-  bool quoted = false, any = false;
-  char c;
-  while (in.get(c)) {
-    any = true;
-    if (quoted) {
-      if (c == '"') {
-        if (in.peek() == '"') {
-          field.push_back('"');
-          in.get();
-        } else {
-          quoted = false;
-        }
-      } else {
-        field.push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n') {
-      break;
-    } else if (c != '\r') {
-      field.push_back(c);
-    }
-  }
-  if (!any) return false;
-  fields.push_back(std::move(field));
-  return true;
 }
 
 bool ParseNumber(const std::string& text, double& out) {
@@ -108,7 +75,7 @@ absl::StatusOr<profile::FeatureTable> ReadProfiles(const std::string& path, cons
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read '", path, "'"));
   std::vector<std::string> header;
-  if (!ReadRecord(in, header)) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file, expected a header row"));
+  if (!ReadCsvRecord(in, header)) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file, expected a header row"));
   if (!header.empty() && header[0].rfind("\xEF\xBB\xBF", 0) == 0) header[0].erase(0, 3);  // Excel's BOM
   size_t oneid_col = header.size();
   for (size_t c = 0; c < header.size(); ++c) {
@@ -119,7 +86,7 @@ absl::StatusOr<profile::FeatureTable> ReadProfiles(const std::string& path, cons
   std::vector<profile::OneId> ids;
   std::vector<std::string> fields;
   size_t row = 0;
-  while (ReadRecord(in, fields)) {
+  while (ReadCsvRecord(in, fields)) {
     ++row;  // data rows count from 1; the header is row 0
     if (fields.size() == 1 && fields[0].empty()) continue;  // blank line
     if (fields.size() != header.size()) {
@@ -164,13 +131,16 @@ int RunSegment(const std::vector<std::string>& args) {
   absl::StatusOr<Flags> flags =
       Flags::Parse(args, {{"profiles", true}, {"out", true}, {"audience", true}, {"audience-name", true}, {"sets", true},
                           {"value-column", true}, {"no-lifecycle", false}, {"no-tags", false}, {"triggers", true},
-                          {"help", false}});
-  if (!flags.ok()) return Fail(std::string(flags.status().message()) + "\n\n" + kHelp);
+                          {"progress", false}, {"quiet", false}, {"help", false}});
+  const std::string help = HelpText(kHelp);
+  if (!flags.ok()) return Fail(std::string(flags.status().message()) + "\n\n" + help);
   if (flags->Has("help")) {
-    std::cout << kHelp;
+    std::cout << help;
     return 0;
   }
-  if (!flags->Has("profiles") || !flags->Has("out")) return Fail(std::string("--profiles and --out are required\n\n") + kHelp);
+  if (!flags->Has("profiles") || !flags->Has("out")) return Fail("--profiles and --out are required\n\n" + help);
+  ProgressPrinter progress(*flags, "segment");
+  Stopwatch clock;
 
   // Compile the audience before reading anything: a typo should fail fast.
   std::optional<segment::Audience> audience;
@@ -184,6 +154,7 @@ int RunSegment(const std::vector<std::string>& args) {
 
   absl::StatusOr<profile::FeatureTable> table = ReadProfiles(flags->Get("profiles"), sets);
   if (!table.ok()) return Fail(std::string(table.status().message()));
+  progress.Step("read " + std::to_string(table->num_rows()) + " profiles", clock.Lap());
 
   segment::SegmentConfig config;
   if (flags->Has("no-lifecycle")) config.lifecycle.reset();
@@ -209,6 +180,7 @@ int RunSegment(const std::vector<std::string>& args) {
     columns.push_back(name);
     std::cerr << "audience: " << members << " of " << table->num_rows() << " profiles\n";
   }
+  progress.Step("segmented", clock.Lap());
   for (const segment::SkippedTag& s : report->tags.skipped) std::cerr << "tag " << s.name << " skipped: " << s.reason << "\n";
 
   {

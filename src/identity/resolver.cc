@@ -8,6 +8,7 @@
 #include "oneid/identity/detail/resolver_state.h"
 #include "oneid/internal/strings.h"
 #include "oneid/internal/status_macros.h"
+#include "oneid/internal/progress_meter.h"
 
 namespace oneid {
 inline namespace v0 {
@@ -169,9 +170,6 @@ struct PendingEdge {
   int32_t rank;  // the value type's position in priority order
 };
 
-// Links `edges` by type priority; within one priority, in the order they were appended (row order).
-// A stable counting sort on the rank: there are few types, and a comparison sort of millions of
-// edges costs more than the linking itself.
 // Fills report.touched_oneids and report.retired_oneids from the accounts the batch carried and the
 // log entries it wrote. Costs O(batch rows + new log entries), not O(accounts).
 void CollectTouchedPersons(const ResolverState& s, const std::vector<uint32_t>& new_accounts,
@@ -204,13 +202,22 @@ void CollectTouchedPersons(const ResolverState& s, const std::vector<uint32_t>& 
   report.retired_oneids = std::move(retired);
 }
 
-void LinkInOrder(ResolverState& s, const std::vector<PendingEdge>& edges, BatchReport& report) {
+// Links `edges` by type priority; within one priority, in the order they were appended (row order).
+// A stable counting sort on the rank: there are few types, and a comparison sort of millions of
+// edges costs more than the linking itself.
+void LinkInOrder(ResolverState& s, const std::vector<PendingEdge>& edges, BatchReport& report,
+                 const ProgressCallback& progress) {
   std::vector<size_t> start(s.config.types.size() + 1, 0);
   for (const PendingEdge& e : edges) ++start[static_cast<size_t>(e.rank) + 1];
   for (size_t r = 1; r < start.size(); ++r) start[r] += start[r - 1];
   std::vector<uint32_t> order(edges.size());
   for (uint32_t i = 0; i < edges.size(); ++i) order[start[static_cast<size_t>(edges[i].rank)]++] = i;
-  for (uint32_t i : order) LinkEdge(s, edges[i].account, edges[i].value, report);
+  internal::ProgressMeter meter(progress, "resolve: links", order.size());
+  for (size_t k = 0; k < order.size(); ++k) {
+    meter.Tick(k);
+    LinkEdge(s, edges[order[k]].account, edges[order[k]].value, report);
+  }
+  meter.Finish();
 }
 
 OneId NewOneId(ResolverState& s, uint32_t root, uint32_t home) {
@@ -268,7 +275,7 @@ std::vector<OneId> Resplit(ResolverState& s, std::vector<uint32_t> roots, Cause 
       replay.push_back({m, v, s.type_rank[s.values[v].type]});
     }
   }
-  LinkInOrder(s, replay, report);
+  LinkInOrder(s, replay, report, ProgressCallback());
 
   // Pieces and the OneIDs they may reclaim.
   struct Claim {
@@ -423,9 +430,13 @@ absl::StatusOr<Resolver> Resolver::Create(IdentityConfig config) {
 
 const IdentityConfig& Resolver::config() const { return state_->config; }
 
-absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountTable& table) { return AddBatch(View(table)); }
+absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountTable& table) { return AddBatch(View(table), {}); }
+absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch) { return AddBatch(batch, {}); }
+absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountTable& table, const ProgressCallback& progress) {
+  return AddBatch(View(table), progress);
+}
 
-absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch) {
+absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, const ProgressCallback& progress) {
   ResolverState& s = *state_;
   const size_t rows = batch.row_count();
   // Shape checks first: a malformed batch changes nothing.
@@ -499,7 +510,9 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch) {
   std::vector<uint32_t> crossed_values;  // values whose account count passed their type's limit
   std::string scratch;
 
+  internal::ProgressMeter row_meter(progress, "resolve: accounts", rows);
   for (size_t row = 0; row < rows; ++row) {
+    row_meter.Tick(row);
     const size_t row_number = batch.RowNumber(row);
     const std::string_view account_id = batch.account_ids[row];
     if (account_id.empty() || std::all_of(account_id.begin(), account_id.end(), [](char c) { return c == ' '; })) {
@@ -660,6 +673,8 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch) {
     s.edge_count[a] = static_cast<uint16_t>(new_count);
   }
 
+  row_meter.Finish();
+
   // Values that crossed their type's max_accounts_per_value are junk from now on. If they linked
   // persons in earlier batches, those persons are re-split without them.
   std::vector<uint32_t> newly_junk_linking;
@@ -695,7 +710,7 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch) {
     report.persons_resplit += persons_before;
   }
 
-  detail::LinkInOrder(s, pending, report);
+  detail::LinkInOrder(s, pending, report, progress);
 
   // New persons get new OneIDs, in the order their first account arrived.
   for (uint32_t a : new_accounts) {

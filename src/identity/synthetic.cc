@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "oneid/internal/progress_meter.h"
+
 namespace oneid {
 inline namespace v0 {
 namespace identity {
@@ -292,7 +294,12 @@ class Planner {
     const double mean = std::max(1.0, config_.mean_accounts_per_person);
     plan.accounts.reserve(static_cast<size_t>(static_cast<double>(config_.people) * mean * 1.02) +
                           64);
-    for (size_t p = 0; p < config_.people; ++p) PlanPerson(static_cast<uint32_t>(p), plan);
+    internal::ProgressMeter meter(config_.progress, "generate: people", config_.people);
+    for (size_t p = 0; p < config_.people; ++p) {
+      meter.Tick(p);
+      PlanPerson(static_cast<uint32_t>(p), plan);
+    }
+    meter.Finish();
     PlanKiosks(plan);
     // Fisher-Yates, so that a person's accounts are spread over the table (and over batches).
     for (size_t i = plan.accounts.size(); i > 1; --i) {
@@ -572,7 +579,7 @@ class Renderer {
   explicit Renderer(const SyntheticConfig& config)
       : keys_(config.seed), people_(config.people) {}
 
-  void Render(const Plan& plan, size_t begin, size_t end, SyntheticData& out) {
+  void Render(const Plan& plan, size_t begin, size_t end, SyntheticData& out, internal::ProgressMeter& meter) {
     out.accounts = AccountTable(SyntheticColumns());
     out.accounts.Reserve(end - begin);
     out.true_person.clear();
@@ -580,6 +587,7 @@ class Renderer {
     out.people = plan.people;
     std::array<std::string_view, kColumnCount> views;
     for (size_t i = begin; i < end; ++i) {
+      meter.Tick(i);
       const AccountPlan& a = plan.accounts[i];
       for (int c = 0; c < kColumnCount; ++c) {
         cells_[c].Clear();
@@ -819,7 +827,9 @@ class Renderer {
 SyntheticData GenerateOmniChannel(const SyntheticConfig& config) {
   const Plan plan = Planner(config).Run();
   SyntheticData data;
-  Renderer(config).Render(plan, 0, plan.accounts.size(), data);
+  internal::ProgressMeter meter(config.progress, "generate: accounts", plan.accounts.size());
+  Renderer(config).Render(plan, 0, plan.accounts.size(), data, meter);
+  meter.Finish();
   return data;
 }
 
@@ -832,13 +842,15 @@ std::vector<SyntheticData> GenerateOmniChannelBatches(const SyntheticConfig& con
   // One renderer for all batches, so account ids continue from batch to batch.
   Renderer renderer(config);
   const size_t rows = plan.accounts.size();
+  internal::ProgressMeter meter(config.progress, "generate: accounts", rows);
   for (size_t b = 0; b < batches; ++b) {
     // Batch b holds rows [b * rows / batches, (b + 1) * rows / batches); the products fit in
     // 128 bits whatever the sizes.
     const auto begin = static_cast<size_t>(Uint128{b} * rows / batches);
     const auto end = static_cast<size_t>(Uint128{b + 1} * rows / batches);
-    renderer.Render(plan, begin, end, out[b]);
+    renderer.Render(plan, begin, end, out[b], meter);
   }
+  meter.Finish();
   return out;
 }
 

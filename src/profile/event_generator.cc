@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "oneid/internal/progress_meter.h"
+
 namespace oneid {
 inline namespace v0 {
 namespace profile {
@@ -82,9 +84,12 @@ class Generator {
     for (size_t r = 0; r < accounts.row_count(); ++r) {
       channel_of_row_[r] = ParseChannel(accounts.source(r)).value_or(Channel::kWeb);
     }
+    internal::ProgressMeter meter(config_.progress, "generate: events", rows_of.size());
     for (size_t p = 0; p < rows_of.size(); ++p) {
+      meter.Tick(p);
       if (!rows_of[p].empty()) Person(rows_of[p]);
     }
+    meter.Finish();
   }
 
  private:

@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "oneid/internal/progress_meter.h"
 
 namespace oneid {
 inline namespace v0 {
@@ -234,7 +235,9 @@ EventReport ProfileBuilder::AddOrders(const OrderTable& orders, const AccountMap
   std::vector<uint8_t> order_flags(orders.orders().size(), 0);
   std::vector<uint32_t> category_of_code(orders.categories().size(), kUnknownSlot);
   const Timestamp as_of = options_.as_of;
+  internal::ProgressMeter meter(options_.progress, "profile: orders", n);
   for (size_t i = 0; i < n; ++i) {
+    meter.Tick(i);
     const uint32_t code = orders.account_code(i);
     if (known[code] == kUnknownSlot) {
       RejectUnknown(report, orders.row_number(i), orders.account_id(i));
@@ -289,6 +292,7 @@ EventReport ProfileBuilder::AddOrders(const OrderTable& orders, const AccountMap
       }
     }
   }
+  meter.Finish();
   return report;
 }
 
@@ -299,7 +303,9 @@ EventReport ProfileBuilder::AddBehavior(const BehaviorTable& behaviour, const Ac
   const std::vector<uint32_t> known = SlotsOf(behaviour, map, [](std::string_view) { return 0u; });
   std::vector<uint32_t> slot_of_code(known.size(), kUnknownSlot);
   const Timestamp as_of = options_.as_of;
+  internal::ProgressMeter meter(options_.progress, "profile: behaviour", n);
   for (size_t i = 0; i < n; ++i) {
+    meter.Tick(i);
     const uint32_t code = behaviour.account_code(i);
     if (known[code] == kUnknownSlot) {
       RejectUnknown(report, behaviour.row_number(i), behaviour.account_id(i));
@@ -320,6 +326,7 @@ EventReport ProfileBuilder::AddBehavior(const BehaviorTable& behaviour, const Ac
     if (kind == BehaviorKind::kPointsEarned) a.points_earned += behaviour.value(i);
     if (kind == BehaviorKind::kPointsSpent) a.points_spent += behaviour.value(i);
   }
+  meter.Finish();
   return report;
 }
 
@@ -417,7 +424,9 @@ absl::StatusOr<FeatureTable> ProfileBuilder::RollUp(std::vector<std::pair<OneId,
   std::vector<CategorySpend> cats;
   Accumulator p;
   size_t m = 0;
+  internal::ProgressMeter meter(options_.progress, "profile: build", rows);
   for (size_t r = 0; r < rows; ++r) {
+    meter.Tick(r);
     // Combine the person's accounts into `p`.
     p.first_event = INT64_MAX;
     p.last_event = INT64_MIN;
@@ -548,6 +557,7 @@ absl::StatusOr<FeatureTable> ProfileBuilder::RollUp(std::vector<std::pair<OneId,
     for (std::string& c : chosen) top_categories.values.push_back(std::move(c));
     top_categories.offsets.push_back(top_categories.values.size());
   }
+  meter.Finish();
 
   FeatureTable table(std::move(oneids));
   const std::vector<std::string> names = NumericNames();

@@ -6,6 +6,8 @@
 // the curvature memory that a bad step may have spoiled), and the outcome becomes a FitReport.
 #include "oneid/score/detail/optimizer.h"
 
+#include "oneid/internal/progress_meter.h"
+
 #include <LBFGS.h>
 
 #include <cmath>
@@ -26,13 +28,14 @@ constexpr int kRestarts = 4;
 
 class Objective {
  public:
-  Objective(const LogLikelihoodFn& log_likelihood, double total_weight, double l2_penalty)
-      : log_likelihood_(log_likelihood), scale_(1.0 / total_weight), l2_penalty_(l2_penalty) {}
+  Objective(const LogLikelihoodFn& log_likelihood, double total_weight, double l2_penalty,
+            internal::ProgressMeter& meter)
+      : log_likelihood_(log_likelihood), scale_(1.0 / total_weight), l2_penalty_(l2_penalty), meter_(meter) {}
 
   // Mean negative log-likelihood (plus penalty) and its gradient in log-parameters. A non-finite
   // value becomes +infinity so that the backtracking line search shortens its step.
   double operator()(const Eigen::VectorXd& log_params, Eigen::VectorXd& gradient) {
-    ++evaluations_;
+    meter_.Tick(static_cast<uint64_t>(++evaluations_));
     const Eigen::VectorXd params = log_params.array().exp();
     Eigen::VectorXd natural_gradient(params.size());
     const double ll = log_likelihood_(params, &natural_gradient);
@@ -61,6 +64,7 @@ class Objective {
   const LogLikelihoodFn& log_likelihood_;
   double scale_;
   double l2_penalty_;
+  internal::ProgressMeter& meter_;
   long evaluations_ = 0;
   double best_value_ = std::numeric_limits<double>::infinity();
   Eigen::VectorXd best_point_;
@@ -74,7 +78,9 @@ FitReport MaximizeLogLikelihood(const LogLikelihoodFn& log_likelihood, Eigen::Ve
                                 double total_weight, const FitOptions& options) {
   FitReport report;
   report.total_weight = total_weight;
-  Objective objective(log_likelihood, total_weight, options.l2_penalty);
+  // An evaluation is a pass over every distinct row: look at the clock after each one.
+  internal::ProgressMeter meter(options.progress, "fit", 0, kProgressInterval, 1);
+  Objective objective(log_likelihood, total_weight, options.l2_penalty, meter);
 
   LBFGSpp::LBFGSParam<double> param;
   param.epsilon = options.gradient_tolerance;
@@ -103,6 +109,7 @@ FitReport MaximizeLogLikelihood(const LogLikelihoodFn& log_likelihood, Eigen::Ve
     param.max_iterations = std::max(1, options.max_iterations - report.iterations);
   }
 
+  meter.Finish();
   if (objective.best_point().size() == 0 || !std::isfinite(objective.best_log_likelihood())) {
     report.status = FitStatus::kNumericalIssue;
     report.log_likelihood = std::numeric_limits<double>::quiet_NaN();

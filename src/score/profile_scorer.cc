@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "oneid/internal/status_macros.h"
+#include "oneid/internal/strings.h"
 
 namespace oneid {
 inline namespace v0 {
@@ -98,9 +99,20 @@ absl::StatusOr<ProfileScorer> ProfileScorer::Fit(const profile::FeatureTable& ba
     return absl::FailedPreconditionError(absl::StrCat(
         "none of the ", x.size(), " buyers bought twice: Gamma-Gamma needs repeat buyers to learn spend"));
   }
+  // Two fits report progress: name their stages so a caller can tell them apart.
+  const auto fit_options = [&](std::string_view model) {
+    FitOptions fit = options.fit;
+    if (options.fit.progress) {
+      fit.progress = [progress = options.fit.progress, stage = absl::StrCat("fit ", internal::Absl(model))](
+                         std::string_view, uint64_t done, uint64_t total) { progress(stage, done, total); };
+    }
+    return fit;
+  };
   ONEID_ASSIGN_OR_RETURN(BetaGeoModel transactions,
-                         BetaGeoModel::Fit({.frequency = x, .recency = t_x, .age = T, .weights = {}}, options.fit));
-  ONEID_ASSIGN_OR_RETURN(GammaGammaModel spend, GammaGammaModel::Fit(repeat_x, repeat_zbar, {}, options.fit));
+                         BetaGeoModel::Fit({.frequency = x, .recency = t_x, .age = T, .weights = {}},
+                                           fit_options("BG/NBD")));
+  ONEID_ASSIGN_OR_RETURN(GammaGammaModel spend,
+                         GammaGammaModel::Fit(repeat_x, repeat_zbar, {}, fit_options("Gamma-Gamma")));
   RfmOptions quantiles;
   quantiles.bins = options.rfm_bins;
   ONEID_ASSIGN_OR_RETURN(const RfmResult rfm, ComputeRfm(r, f, m, quantiles));

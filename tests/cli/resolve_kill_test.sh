@@ -26,7 +26,10 @@ killed=0
 whole=0
 for t in $(seq 1 "$trials"); do
   rm -rf "$work/t"; mkdir -p "$work/t"
-  run t & pid=$!
+  # The binary itself in the background (not a function: $! would be a subshell, and killing the
+  # subshell would leave the binary running and writing into the next trial's directory).
+  "$oneid" resolve --accounts "$work/accounts.csv" --out "$work/t/map.csv" --merge-log "$work/t/log.csv" \
+    --snapshot "$work/t/state.bin" 2>/dev/null & pid=$!
   sleep "$(awk -v m="$elapsed_ms" -v s="$RANDOM" 'BEGIN { srand(s); printf "%.3f", rand() * m / 1000 }')"
   if kill -9 "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
   wait "$pid" 2>/dev/null || true

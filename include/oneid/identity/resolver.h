@@ -29,6 +29,7 @@
 #include "oneid/identity/batch_report.h"
 #include "oneid/identity/identifier_type.h"
 #include "oneid/identity/merge_log.h"
+#include "oneid/progress.h"
 
 namespace oneid {
 inline namespace v0 {
@@ -91,6 +92,10 @@ class Resolver {
   // a column whose type is not configured, or columns of different lengths.
   absl::StatusOr<BatchReport> AddBatch(const AccountBatchView& batch);
   absl::StatusOr<BatchReport> AddBatch(const AccountTable& table);
+  // The same, reporting the stages "resolve: accounts" (rows) and "resolve: links" (identifier
+  // links) to `progress` (see oneid/progress.h); a malformed batch reports nothing.
+  absl::StatusOr<BatchReport> AddBatch(const AccountBatchView& batch, const ProgressCallback& progress);
+  absl::StatusOr<BatchReport> AddBatch(const AccountTable& table, const ProgressCallback& progress);
 
   // The current OneID of an account. NotFound for an unknown or erased account.
   absl::StatusOr<OneId> OneIdOf(std::string_view account_id) const;

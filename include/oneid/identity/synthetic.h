@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "oneid/identity/account_table.h"
+#include "oneid/progress.h"
 
 namespace oneid {
 inline namespace v0 {
@@ -112,6 +113,10 @@ struct SyntheticConfig {
   // or "none" for member cards and "null" or "undefined" for UnionIDs. Applies to phone, email,
   // device_id, member_card and unionid cells (kiosk phones excluded).
   double placeholder_share = 0.005;
+
+  // Reports the stages "generate: people" (persons planned) and "generate: accounts" (rows
+  // written, over all batches); see oneid/progress.h. It never changes what is generated.
+  ProgressCallback progress;
 };
 
 // Generated accounts with their ground truth.

@@ -33,6 +33,7 @@
 
 #include "oneid/identity/synthetic.h"
 #include "oneid/profile/events.h"
+#include "oneid/progress.h"
 
 namespace oneid {
 inline namespace v0 {
@@ -55,6 +56,9 @@ struct EventGeneratorConfig {
   double cart_per_order = 1.3;     // add_to_cart events before an online order
   double never_buyer_browse = 3;   // browse events of a person who never buys (Poisson mean)
   double points_spend_share = 0.2; // probability an order also spends points
+  // Reports the stage "generate: events" (persons done); see oneid/progress.h. It never changes
+  // what is generated.
+  ProgressCallback progress;
 };
 
 struct GeneratedEvents {

@@ -47,6 +47,7 @@
 #include "oneid/internal/strings.h"
 #include "oneid/profile/events.h"
 #include "oneid/profile/feature_table.h"
+#include "oneid/progress.h"
 
 namespace oneid {
 inline namespace v0 {
@@ -89,6 +90,9 @@ struct ProfileOptions {
   // Tiers, ascending by threshold. A person with at least one purchase ever gets the highest tier
   // whose threshold its spend_365d reaches; a person who never bought gets "".
   std::vector<TierRule> tiers = {{"member", 0}, {"silver", 2000}, {"gold", 8000}, {"platinum", 20000}};
+  // Reports the stages "profile: orders", "profile: behaviour" (rows folded) and "profile: build"
+  // (persons rolled up); see oneid/progress.h. Empty: no reporting.
+  ProgressCallback progress;
 };
 
 // Column names of the table Build() returns, in order, so that callers need not spell them.

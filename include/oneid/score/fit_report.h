@@ -16,6 +16,8 @@
 
 #include <string_view>
 
+#include "oneid/progress.h"
+
 namespace oneid {
 inline namespace v0 {
 namespace score {
@@ -47,6 +49,9 @@ struct FitOptions {
   // lifetimes' `penalizer_coef`: adds `l2_penalty * sum(params^2)` (natural parameters) to the
   // mean negative log-likelihood. Zero gives the plain maximum-likelihood estimate.
   double l2_penalty = 0.0;
+  // Reports the stage "fit": done counts log-likelihood evaluations (each one a pass over the
+  // distinct rows); the total is not known until the fit ends (see oneid/progress.h).
+  ProgressCallback progress;
 };
 
 struct FitReport {
