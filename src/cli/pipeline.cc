@@ -13,6 +13,7 @@
 #include "oneid/score/customer_lifetime_value.h"
 #include "oneid/score/churn_label.h"
 #include "oneid/score/logistic_regression.h"
+#include "oneid/score/profile_scorer.h"
 #include "oneid/score/rfm.h"
 #include "oneid/segment/segment_table.h"
 #include "src/cli/progress_printer.h"
