@@ -19,6 +19,7 @@ using oneid::identity::RowError;
 using oneid::profile::AccountMap;
 using oneid::profile::EventReport;
 using oneid::profile::FeatureTable;
+using oneid::profile::PersonAccounts;
 using oneid::profile::ProfileBuilder;
 using Clock = std::chrono::steady_clock;
 
@@ -30,15 +31,6 @@ void StoreMax(std::atomic<int64_t>& max, int64_t v) {
   int64_t seen = max.load(std::memory_order_relaxed);
   while (v > seen && !max.compare_exchange_weak(seen, v, std::memory_order_relaxed)) {
   }
-}
-
-// The profiles of the persons `persons` maps, and only theirs. ProfileBuilder::Build rolls up the
-// accounts its map knows, so a map restricted to the touched persons' accounts builds just their
-// rows (it still walks every account's slot once, a few milliseconds per 100k accounts, but scores
-// and segments only these persons). This is the one place to switch when the library grows a
-// Build for a set of persons.
-absl::StatusOr<FeatureTable> ProfilesOf(const ProfileBuilder& builder, const AccountMap& persons) {
-  return builder.Build(persons);
 }
 
 void WriteErrors(Json& j, const std::vector<RowError>& errors) {
@@ -149,7 +141,6 @@ absl::Status Service::Seed(const AccountTable& accounts, const oneid::profile::O
       absl::StatusOr<BatchReport> report = resolver_.AddBatch(accounts);
       if (!report.ok()) return report.status();
     }
-    merge_log_seen_ = resolver_.Stats().merge_log_entries;
     accounts_ = AccountMap::FromAssignments(resolver_.GetAssignments());
     const EventReport o = builder_.AddOrders(orders, accounts_);
     const EventReport b = builder_.AddBehavior(behaviour, accounts_);
@@ -165,63 +156,37 @@ absl::Status Service::Seed(const AccountTable& accounts, const oneid::profile::O
 // ---------------------------------------------------------------------------------------------
 // Service: writes
 
-Service::Touched Service::TouchedByAccounts(const AccountTable& table) {
-  // The writer is the resolver's only mutator, so it reads it without resolver_mu_ (see service.h).
-  absl::flat_hash_set<OneId> touched, retired;
-  for (size_t r = 0; r < table.row_count(); ++r) {
-    absl::StatusOr<OneId> id = resolver_.OneIdOf(table.account_id(r));
-    if (id.ok()) touched.insert(*id);  // rejected rows have none
-  }
-  // Merges and re-splits reach persons beyond the batch's own accounts: the merge log says which.
-  const size_t entries = resolver_.Stats().merge_log_entries;
-  if (entries > merge_log_seen_) {
-    const std::vector<oneid::identity::MergeEvent> log = resolver_.MergeLog();
-    for (size_t i = merge_log_seen_; i < log.size(); ++i) {
-      const auto& e = log[i];
-      for (OneId id : {e.survivor, e.absorbed}) {
-        if (id == 0) continue;
-        absl::StatusOr<OneId> now = resolver_.CurrentOneId(id);
-        if (now.ok()) touched.insert(*now);
-        if (!now.ok() || *now != id) retired.insert(id);
-      }
-    }
-    merge_log_seen_ = log.size();
-  }
-  for (OneId id : touched) retired.erase(id);
-  return {Sorted(std::move(touched)), Sorted(std::move(retired))};
-}
-
 absl::Status Service::Rescore(const Touched& t) {
-  AccountMap persons;
-  std::vector<std::pair<OneId, std::vector<std::string>>> accounts_of;
+  std::vector<PersonAccounts> persons;
+  persons.reserve(t.touched.size());
   std::vector<OneId> gone = t.retired;
   for (OneId id : t.touched) {
+    // The writer is the resolver's only mutator, so it reads it without resolver_mu_ (service.h).
     absl::StatusOr<std::vector<std::string>> accounts = resolver_.AccountsOf(id);
     if (!accounts.ok()) {
       gone.push_back(id);
       continue;
     }
-    for (const std::string& a : *accounts) {
-      accounts_.Set(a, id);
-      persons.Set(a, id);
-    }
-    accounts_of.emplace_back(id, std::move(*accounts));
+    // Merges re-key accounts to their survivor: the map later events are folded with follows.
+    for (const std::string& a : *accounts) accounts_.Set(a, id);
+    persons.push_back({.oneid = id, .account_ids = std::move(*accounts)});
   }
-  absl::StatusOr<FeatureTable> table = ProfilesOf(builder_, persons);
+  // Their rows only, O(their accounts): the rest of the base is neither walked nor re-scored.
+  absl::StatusOr<FeatureTable> table = builder_.BuildPersons(persons);
   if (!table.ok()) return table.status();
-  absl::StatusOr<std::vector<std::shared_ptr<const PersonRecord>>> records = Render(*table, accounts_of);
+  absl::StatusOr<std::vector<std::shared_ptr<const PersonRecord>>> records = Render(*table, persons, false);
   if (!records.ok()) return records.status();
   for (auto& r : *records) store_.Put(std::move(r));
   for (OneId id : gone) store_.Erase(id);
-  persons_rescored_.fetch_add(accounts_of.size(), std::memory_order_relaxed);
+  persons_rescored_.fetch_add(persons.size(), std::memory_order_relaxed);
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<std::shared_ptr<const PersonRecord>>> Service::Render(
-    FeatureTable& table, const std::vector<std::pair<OneId, std::vector<std::string>>>& accounts_of) {
+    FeatureTable& table, absl::Span<const PersonAccounts> persons, bool already_scored) {
   std::optional<Scored> scored;
   if (models_) {
-    absl::StatusOr<Scored> s = ScoreAndSegment(table, *models_);
+    absl::StatusOr<Scored> s = ScoreAndSegment(table, *models_, already_scored);
     if (!s.ok()) return s.status();
     scored = std::move(*s);
   }
@@ -276,8 +241,8 @@ absl::StatusOr<std::vector<std::shared_ptr<const PersonRecord>>> Service::Render
     j.EndArray();
   };
   std::vector<std::shared_ptr<const PersonRecord>> records;
-  records.reserve(accounts_of.size());
-  for (const auto& [id, accounts] : accounts_of) {
+  records.reserve(persons.size());
+  for (const auto& [id, accounts] : persons) {
     auto record = std::make_shared<PersonRecord>();
     record->oneid = id;
     Json a;
@@ -372,7 +337,8 @@ absl::StatusOr<std::string> Service::PostAccounts(std::string_view csv) {
     exclusive_ns = NanosSince(locked);
   }
   if (!report.ok()) return report.status();
-  const Touched touched = TouchedByAccounts(*table);
+  // The report lists every person the batch changed and every OneID its merges absorbed.
+  const Touched touched{std::move(report->touched_oneids), std::move(report->retired_oneids)};
   if (absl::Status s = Rescore(touched); !s.ok()) return s;
   if (coarse) exclusive_ns = NanosSince(start);
   RecordWrite(NanosSince(start), exclusive_ns, touched.touched.size());
@@ -470,29 +436,29 @@ absl::StatusOr<std::string> Service::Refit() {
   const Clock::time_point start = Clock::now();
   absl::StatusOr<FeatureTable> base = builder_.Build(accounts_);
   if (!base.ok()) return base.status();
-  absl::StatusOr<Models> models = FitModels(*base);
+  absl::StatusOr<Models> models = FitModels(*base);  // leaves *base scored
   if (!models.ok()) return models.status();
   models_ = std::move(*models);
-  models_fitted_on_.store(models_->buyers, std::memory_order_relaxed);
+  models_fitted_on_.store(models_->scorer.buyers(), std::memory_order_relaxed);
   // Every person, with or without events.
   const oneid::identity::Assignments map = resolver_.GetAssignments();
   absl::flat_hash_map<OneId, size_t> index;
-  std::vector<std::pair<OneId, std::vector<std::string>>> accounts_of;
+  std::vector<PersonAccounts> persons;
   for (size_t i = 0; i < map.account_ids.size(); ++i) {
-    auto [it, inserted] = index.try_emplace(map.oneids[i], accounts_of.size());
-    if (inserted) accounts_of.emplace_back(map.oneids[i], std::vector<std::string>{});
-    accounts_of[it->second].second.push_back(map.account_ids[i]);
+    auto [it, inserted] = index.try_emplace(map.oneids[i], persons.size());
+    if (inserted) persons.push_back({.oneid = map.oneids[i], .account_ids = {}});
+    persons[it->second].account_ids.push_back(map.account_ids[i]);
   }
-  absl::StatusOr<std::vector<std::shared_ptr<const PersonRecord>>> records = Render(*base, accounts_of);
+  absl::StatusOr<std::vector<std::shared_ptr<const PersonRecord>>> records = Render(*base, persons, true);
   if (!records.ok()) return records.status();
   store_.ReplaceAll(std::move(*records));
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
 
-  const auto& bg = models_->bg_nbd->params();
-  const auto& gg = models_->gamma_gamma->params();
+  const auto& bg = models_->scorer.transactions().params();
+  const auto& gg = models_->scorer.spend().params();
   Json j;
-  j.BeginObject().Key("persons").Int(accounts_of.size()).Key("buyers").Int(models_->buyers);
-  j.Key("repeat_buyers").Int(models_->repeat_buyers);
+  j.BeginObject().Key("persons").Int(persons.size()).Key("buyers").Int(models_->scorer.buyers());
+  j.Key("repeat_buyers").Int(models_->scorer.repeat_buyers());
   j.Key("bg_nbd").BeginObject().Key("r").Number(bg.r).Key("alpha").Number(bg.alpha);
   j.Key("a").Number(bg.a).Key("b").Number(bg.b).EndObject();
   j.Key("gamma_gamma").BeginObject().Key("p").Number(gg.p).Key("q").Number(gg.q).Key("v").Number(gg.v).EndObject();

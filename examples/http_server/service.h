@@ -4,7 +4,9 @@
 // Concurrency design (docs/http_server.md has the measurements behind it):
 //   - Writers are serialised by one mutex (write_mu_). A write is: parse the CSV (outside every
 //     lock), apply it (Resolver::AddBatch or ProfileBuilder::Add*), re-profile and re-score only
-//     the persons it touched, then publish their new records.
+//     the persons it touched (the batch report's touched_oneids, or the owners of the posted
+//     events) with ProfileBuilder::BuildPersons and ProfileScorer::Apply, then publish their new
+//     records.
 //   - The resolver is the only state readers share with the writer. It sits behind an absl::Mutex
 //     that readers take shared (OneIdOf, CurrentOneId, Explain) and the writer takes exclusively
 //     only around AddBatch itself, not around the scoring that follows. absl::Mutex lets a waiting
@@ -32,6 +34,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "oneid/identity/resolver.h"
 #include "oneid/profile/events.h"
 #include "oneid/profile/profile_builder.h"
@@ -113,14 +116,14 @@ class Service {
     std::vector<OneId> touched;  // persons to re-profile (current OneIDs)
     std::vector<OneId> retired;  // OneIDs that no longer name a person of their own
   };
-  Touched TouchedByAccounts(const oneid::identity::AccountTable& table) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Re-profiles, re-scores and publishes `touched.touched`; unpublishes `touched.retired`.
+  // Re-profiles (ProfileBuilder::BuildPersons), re-scores and publishes `touched.touched`;
+  // unpublishes `touched.retired`.
   absl::Status Rescore(const Touched& touched) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Renders a record per row of `table` (scored if models exist), plus records without events for
-  // persons in `accounts_of` that have no row.
+  // Renders a record per person of `persons`: from its row of `table` (scored if models exist;
+  // `already_scored` when the table carries the scores already), or without events if it has none.
   absl::StatusOr<std::vector<std::shared_ptr<const PersonRecord>>> Render(
-      oneid::profile::FeatureTable& table, const std::vector<std::pair<OneId, std::vector<std::string>>>& accounts_of)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+      oneid::profile::FeatureTable& table, absl::Span<const oneid::profile::PersonAccounts> persons,
+      bool already_scored) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::StatusOr<std::string> PostEvents(std::string_view csv, bool orders);
   void RecordWrite(int64_t write_ns, int64_t exclusive_ns, size_t persons);
 
@@ -133,7 +136,6 @@ class Service {
   oneid::profile::ProfileBuilder builder_ ABSL_GUARDED_BY(write_mu_);
   oneid::profile::AccountMap accounts_ ABSL_GUARDED_BY(write_mu_);  // every live account -> OneID
   std::optional<Models> models_ ABSL_GUARDED_BY(write_mu_);
-  size_t merge_log_seen_ ABSL_GUARDED_BY(write_mu_) = 0;
   PersonStore store_;
 
   // Figures for GET /health (docs/http_server.md quotes them).

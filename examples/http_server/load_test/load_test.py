@@ -4,7 +4,8 @@
     load_test.py path/to/oneid_http [--people 2000] [--seconds 4] [--pairs 120]
 
 1. Starts the server on an ephemeral port with a generated base, and checks that hostile and bad
-   requests get a 4xx with a message (and that the server is still healthy afterwards).
+   requests get a 4xx with a message (and that the server is still healthy afterwards), and that
+   a merge of two persons retires the absorbed OneID.
 2. Reads alone: wrk (read.lua) GETs OneIDs, profiles, scores, segments, triggers and explanations
    of the base for --seconds.
 3. Reads during writes: the same wrk run while writer threads (this process, one HTTP connection
@@ -127,6 +128,35 @@ def hostile_requests(c):
     if doc is not None and (doc["rows_accepted"] != 1 or doc["rows_rejected"] != 3 or doc["unknown_accounts"] != 1
                             or doc["after_as_of"] != 1):
         fail(f"bad order rows not reported as expected: {doc}")
+
+
+def merge_check(c):
+    """Two persons joined by a third account: the batch report retires the absorbed OneID, the
+    survivor's record lists all three accounts, and the absorbed OneID answers for the survivor."""
+    header = "account_id,source,email,member_card\n"
+    first = c.json("POST", "/v1/accounts", (header + "mc:1,web,merge.check@mc.example,\n").encode())
+    second = c.json("POST", "/v1/accounts", (header + "mc:2,app,,MCCARD1\n").encode())
+    if first is None or second is None:
+        return
+    a, b = first["oneids"]["mc:1"], second["oneids"]["mc:2"]
+    if a == b:
+        fail(f"mc:1 and mc:2 share nothing but are one person ({a})")
+        return
+    third = c.json("POST", "/v1/accounts", (header + "mc:3,store,merge.check@mc.example,MCCARD1\n").encode())
+    if third is None:
+        return
+    survivor = third["oneids"]["mc:3"]
+    absorbed = b if survivor == a else a
+    if third["persons_merged"] != 1 or third["touched"] != [survivor] or third["retired"] != [absorbed]:
+        fail(f"merge of OneIDs {a} and {b}: report says merged {third['persons_merged']}, touched "
+             f"{third['touched']}, retired {third['retired']}")
+    person = c.json("GET", f"/v1/persons/{absorbed}")
+    if person is not None and (person["oneid"] != survivor or person.get("requested_oneid") != absorbed
+                               or sorted(person["accounts"]) != ["mc:1", "mc:2", "mc:3"]):
+        fail(f"the absorbed OneID {absorbed} does not answer for survivor {survivor}: {person}")
+    listed = c.json("GET", "/v1/persons?limit=100000")
+    if listed is not None and absorbed in listed["oneids"]:
+        fail(f"the absorbed OneID {absorbed} is still listed as a person")
 
 
 def read_paths(c, count):
@@ -314,6 +344,7 @@ def main():
         health = c.json("GET", "/v1/health")
         print(f"server on port {port}: {health['persons']} persons, {health['accounts']} accounts", flush=True)
         hostile_requests(c)
+        merge_check(c)
         paths = read_paths(c, 300)
         with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False) as f:
             f.write("\n".join(paths) + "\n")
