@@ -12,6 +12,8 @@
 //   BM_BuildProfiles  AddOrders + AddBehavior + Build from scratch: what build_profiles does
 //   BM_FoldEvents     AddOrders + AddBehavior only (the incremental path)
 //   BM_RollUp         Build over accumulators already folded (re-keying after a merge or erase)
+//   BM_RebuildTouched BuildPersons for 1% of the persons: what a host re-profiles after a small
+//                     batch (BatchReport::touched_oneids) instead of BM_RollUp's full rebuild
 // Counters: events/s (items_per_second), input_bytes_per_event (the columnar event tables),
 // accumulator_bytes_per_profile (ProfileBuilder::MemoryBytes / rows) and
 // table_bytes_per_profile (FeatureTable::MemoryBytes / rows).
@@ -36,6 +38,7 @@ using namespace oneid::profile;  // NOLINT(google-build-using-namespace): benchm
 struct Data {
   GeneratedEvents events;
   AccountMap map;
+  std::vector<PersonAccounts> persons;  // every person with its accounts (the truth)
   size_t total = 0;
 };
 
@@ -48,9 +51,14 @@ std::unique_ptr<Data> MakeData(size_t target_events) {
   EventGeneratorConfig config;
   config.seed = 17;
   data->events = GenerateEvents(accounts, config);
+  data->persons.resize(accounts.people);
   for (size_t r = 0; r < accounts.accounts.row_count(); ++r) {
-    data->map.Set(accounts.accounts.account_id(r), accounts.true_person[r] + 1);
+    const OneId id = accounts.true_person[r] + 1;
+    data->map.Set(accounts.accounts.account_id(r), id);
+    data->persons[id - 1].oneid = id;
+    data->persons[id - 1].account_ids.emplace_back(accounts.accounts.account_id(r));
   }
+  std::erase_if(data->persons, [](const PersonAccounts& p) { return p.oneid == 0; });
   data->total = data->events.orders.row_count() + data->events.behaviour.row_count();
   return data;
 }
@@ -107,6 +115,20 @@ void BM_RollUp(benchmark::State& state, const Data* d) {
   state.counters["accounts"] = static_cast<double>(builder.account_count());
 }
 
+void BM_RebuildTouched(benchmark::State& state, const Data* d) {
+  ProfileBuilder builder = *ProfileBuilder::Create(Options());
+  builder.AddOrders(d->events.orders, d->map);
+  builder.AddBehavior(d->events.behaviour, d->map);
+  std::vector<PersonAccounts> touched;
+  for (size_t i = 0; i < d->persons.size(); i += 100) touched.push_back(d->persons[i]);
+  for (auto _ : state) {
+    FeatureTable table = *builder.BuildPersons(touched);
+    benchmark::DoNotOptimize(table.num_rows());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * touched.size()));
+  state.counters["persons"] = static_cast<double>(touched.size());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,6 +154,8 @@ int main(int argc, char** argv) {
       ->Unit(benchmark::kMillisecond)->Iterations(3);
   benchmark::RegisterBenchmark(("BM_RollUp" + suffix).c_str(), BM_RollUp, data.get())
       ->Unit(benchmark::kMillisecond)->Iterations(3);
+  benchmark::RegisterBenchmark(("BM_RebuildTouched" + suffix).c_str(), BM_RebuildTouched, data.get())
+      ->Unit(benchmark::kMillisecond);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
