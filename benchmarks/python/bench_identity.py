@@ -49,6 +49,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import benchrows  # noqa: E402  (this folder is on sys.path when run as a script)
+
 CONTENDERS = ("oneid", "scipy", "networkx")
 
 # ---------------------------------------------------------------------------------------------
@@ -217,24 +219,9 @@ RUNNERS = {"oneid": run_oneid, "scipy": run_scipy, "networkx": run_networkx}
 # ---------------------------------------------------------------------------------------------
 
 
-def _status_kib(field: str) -> int | None:
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
+# /proc readers shared with the other comparisons.
+_status_kib = benchrows._status_kib
+_reset_peak = benchrows._reset_peak
 
 
 def _maxrss_kib() -> int:
@@ -351,7 +338,6 @@ def markdown(report: dict[str, Any]) -> str:
 
 def as_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The results as benchrows rows: one task per size; the partition checks as each row's check."""
-    import benchrows
 
     out = []
     for r in report["results"]:
