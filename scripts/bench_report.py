@@ -294,7 +294,8 @@ def comparisons(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for (layer, task), group in tasks.items():
         base = next((r for r in group if r["contender"] == "oneid"), None)
         for r in group:
-            if r["contender"] == "oneid":
+            # oneid's own variants ("oneid (compiled call)") are in the per-task tables, not peers.
+            if r["contender"] == "oneid" or r["contender"].startswith("oneid "):
                 continue
             c = {"layer": layer, "task": task, "peer": r["contender"], "oneid": base, "row": r}
             if base is None:

@@ -126,3 +126,11 @@ def test_comparisons_unit() -> None:
     assert comps["fast peer"]["time_ratio"] == pytest.approx(0.25)
     assert m.faster(comps["fast peer"]["time_ratio"]) == "4.00x slower"
     assert comps["lonely peer"]["problem"] == "oneid has no row for this task"
+
+
+def test_oneid_variants_are_not_counted_as_peers() -> None:
+    report = report_module()
+    row = lambda who, seconds: {"layer": "segment", "task": "audience", "contender": who, "status": "ok",  # noqa: E731
+                                "seconds": seconds}
+    pairs = report.comparisons([row("oneid", 1.0), row("oneid (compiled call)", 1.0), row("NumPy", 0.5)])
+    assert [c["peer"] for c in pairs] == ["NumPy"]
