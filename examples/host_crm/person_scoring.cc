@@ -18,8 +18,10 @@ absl::StatusOr<PersonScoring> PersonScoring::Fit(const profile::FeatureTable& ba
   // The base's CLV distribution, to freeze deciles and tier cuts as CLV values.
   profile::FeatureTable scored = base;
   if (absl::Status s = scoring.scorer_.Apply(scored); !s.ok()) return s;
+  // Bound to a name: a range-for over `*scored.Numeric(...)` would outlive the StatusOr temporary.
+  const absl::Span<const double> scored_clv = *scored.Numeric("clv");
   std::vector<double> clv;
-  for (double v : *scored.Numeric("clv")) {
+  for (double v : scored_clv) {
     if (std::isfinite(v)) clv.push_back(v);
   }
   absl::StatusOr<std::vector<double>> edges = score::QuantileEdges(clv, 10);
