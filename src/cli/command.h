@@ -51,6 +51,11 @@ void WriteCsvRow(std::ostream& out, std::initializer_list<std::string> fields);
 // before the newline is dropped). False at the end of the input.
 bool ReadCsvRecord(std::istream& in, std::vector<std::string>& fields);
 
+// Prints "oneid <command>: <message>" on stderr and returns exit status 1.
+int CommandError(const char* command, const std::string& message);
+// A number for a CSV cell: "" for NaN (not defined), else 15 significant digits.
+std::string CsvNumber(double value);
+
 int RunResolve(const std::vector<std::string>& args);
 int RunDemo(const std::vector<std::string>& args);
 int RunProfile(const std::vector<std::string>& args);

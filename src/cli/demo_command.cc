@@ -86,10 +86,7 @@ class Statement {
   bool ok_ = false;
 };
 
-int Fail(const std::string& message) {
-  std::cerr << "oneid demo: " << message << "\n";
-  return 1;
-}
+int Fail(const std::string& message) { return CommandError("demo", message); }
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();

@@ -1,7 +1,9 @@
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <istream>
 #include <ostream>
 
@@ -127,6 +129,18 @@ void WriteCsvRow(std::ostream& out, std::initializer_list<std::string> fields) {
     WriteCsvField(out, field);
   }
   out << '\n';
+}
+
+int CommandError(const char* command, const std::string& message) {
+  std::cerr << "oneid " << command << ": " << message << "\n";
+  return 1;
+}
+
+std::string CsvNumber(double value) {
+  if (std::isnan(value)) return "";
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.15g", value);
+  return buffer;
 }
 
 }  // namespace oneid::cli

@@ -47,10 +47,7 @@ constexpr char kHelp[] =
     "\n"
     "environment: ONEID_SALT  secret salt (needed only to load a salted snapshot)\n";
 
-int Fail(const std::string& message) {
-  std::cerr << "oneid profile: " << message << "\n";
-  return 1;
-}
+int Fail(const std::string& message) { return CommandError("profile", message); }
 
 std::string Number(double v) {
   if (std::isnan(v)) return "";

@@ -33,10 +33,7 @@ constexpr char kHelp[] =
     "\n"
     "environment: ONEID_SALT  secret salt for hashing and erase tombstones (never written to disk)\n";
 
-int Fail(const std::string& message) {
-  std::cerr << "oneid resolve: " << message << "\n";
-  return 1;
-}
+int Fail(const std::string& message) { return CommandError("resolve", message); }
 
 }  // namespace
 

@@ -49,10 +49,7 @@ constexpr char kHelp[] =
     "%PROGRESS%"
     "  --help                this text\n";
 
-int Fail(const std::string& message) {
-  std::cerr << "oneid score: " << message << "\n";
-  return 1;
-}
+int Fail(const std::string& message) { return CommandError("score", message); }
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -61,12 +58,6 @@ const std::vector<std::string> kInputs = {"recency_days", "frequency", "monetary
                                           "cb_recency",   "cb_T",      "cb_monetary"};
 enum Input { kRecency, kFrequency, kMonetary, kCbFrequency, kCbRecency, kCbT, kCbMonetary };
 
-std::string FormatNumber(double v) {
-  if (std::isnan(v)) return "";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.15g", v);
-  return buf;
-}
 
 struct Reject {
   size_t row;
@@ -206,8 +197,8 @@ absl::StatusOr<Profiles> ReadProfiles(const std::string& path, bool keep_cells) 
 
 void PrintFit(const char* name, const score::FitReport& report) {
   std::cout << "  " << name << ": " << score::FitStatusName(report.status) << " after " << report.iterations
-            << " iterations, log-likelihood " << FormatNumber(report.log_likelihood) << " over "
-            << FormatNumber(report.total_weight) << " customers (" << report.distinct_rows << " distinct rows)\n";
+            << " iterations, log-likelihood " << CsvNumber(report.log_likelihood) << " over "
+            << CsvNumber(report.total_weight) << " customers (" << report.distinct_rows << " distinct rows)\n";
 }
 
 }  // namespace
@@ -287,7 +278,7 @@ int RunScore(const std::vector<std::string>& args) {
       for (const std::string& c : columns) {
         out << ',';
         if (*table.KindOf(c) == profile::ColumnKind::kNumeric) {
-          out << FormatNumber((*table.Numeric(c))[i]);
+          out << CsvNumber((*table.Numeric(c))[i]);
         } else {
           WriteCsvField(out, std::string((*table.Text(c))[i]));
         }
@@ -302,13 +293,13 @@ int RunScore(const std::vector<std::string>& args) {
   const score::GammaGammaParams& gg = summary->gamma_gamma;
   std::cout << "scored " << table.num_rows() << " profiles: " << summary->buyers << " buyers, "
             << summary->repeat_buyers << " repeat buyers\n"
-            << "BG/NBD (time unit: day): r " << FormatNumber(bg.r) << ", alpha " << FormatNumber(bg.alpha) << ", a "
-            << FormatNumber(bg.a) << ", b " << FormatNumber(bg.b) << "\n";
+            << "BG/NBD (time unit: day): r " << CsvNumber(bg.r) << ", alpha " << CsvNumber(bg.alpha) << ", a "
+            << CsvNumber(bg.a) << ", b " << CsvNumber(bg.b) << "\n";
   PrintFit("fit", summary->bg_nbd_report);
-  std::cout << "Gamma-Gamma: p " << FormatNumber(gg.p) << ", q " << FormatNumber(gg.q) << ", v " << FormatNumber(gg.v)
+  std::cout << "Gamma-Gamma: p " << CsvNumber(gg.p) << ", q " << CsvNumber(gg.q) << ", v " << CsvNumber(gg.v)
             << "\n";
   PrintFit("fit", summary->gamma_gamma_report);
-  std::cout << "CLV: " << options.clv_months << " months at " << FormatNumber(options.monthly_discount_rate)
+  std::cout << "CLV: " << options.clv_months << " months at " << CsvNumber(options.monthly_discount_rate)
             << " a month\n";
   std::cerr << "oneid score: " << profiles->rows_read << " rows read, " << profiles->rejects.size() << " rejected"
             << (profiles->rejects.empty() || flags->Has("rejects") ? "" : " (list them with --rejects)") << "\n";

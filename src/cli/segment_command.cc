@@ -48,10 +48,7 @@ constexpr char kHelp[] =
     "%PROGRESS%"
     "  --help                this text\n";
 
-int Fail(const std::string& message) {
-  std::cerr << "oneid segment: " << message << "\n";
-  return 1;
-}
+int Fail(const std::string& message) { return CommandError("segment", message); }
 
 bool ParseNumber(const std::string& text, double& out) {
   if (text.empty()) {
@@ -64,12 +61,6 @@ bool ParseNumber(const std::string& text, double& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-std::string FormatNumber(double v) {
-  if (std::isnan(v)) return "";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.15g", v);
-  return buf;
-}
 
 absl::StatusOr<profile::FeatureTable> ReadProfiles(const std::string& path, const absl::flat_hash_set<std::string>& sets) {
   std::ifstream in(path, std::ios::binary);
@@ -197,7 +188,7 @@ int RunSegment(const std::vector<std::string>& args) {
       for (const std::string& c : columns) {
         out << ',';
         if (*table->KindOf(c) == profile::ColumnKind::kNumeric) {
-          out << FormatNumber((*table->Numeric(c))[i]);
+          out << CsvNumber((*table->Numeric(c))[i]);
         } else {
           WriteCsvField(out, std::string((*table->Text(c))[i]));
         }
