@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <numeric>
 #include <tuple>
@@ -92,6 +93,15 @@ CompressedRows CompressRows(absl::Span<const double> a, absl::Span<const double>
   if (repeats(rows.b)) index_values(rows.b, &rows.distinct_b, &rows.b_index);
   if (repeats(rows.c)) index_values(rows.c, &rows.distinct_c, &rows.c_index);
   return rows;
+}
+
+ShiftedLogs LogAndInverseOfShifted(double shift, const std::vector<double>& values) {
+  ShiftedLogs out{std::vector<double>(values.size()), std::vector<double>(values.size())};
+  for (size_t k = 0; k < values.size(); ++k) {
+    out.log[k] = std::log(shift + values[k]);
+    out.inverse[k] = 1.0 / (shift + values[k]);
+  }
+  return out;
 }
 
 }  // namespace detail

@@ -43,23 +43,13 @@ double ModifiedBetaGeoLogLikelihood(const CompressedRows& rows, const Eigen::Vec
     }
   }
   // ln(alpha + t) and 1/(alpha + t) once per distinct recency and age.
-  const std::vector<double>& values_b = rows.ValuesOfB();
-  const std::vector<double>& values_c = rows.ValuesOfC();
-  std::vector<double> log_alpha_b(values_b.size()), log_alpha_c(values_c.size());
-  std::vector<double> inv_alpha_b(values_b.size()), inv_alpha_c(values_c.size());
-  for (size_t k = 0; k < values_b.size(); ++k) {
-    log_alpha_b[k] = std::log(alpha + values_b[k]);
-    inv_alpha_b[k] = 1.0 / (alpha + values_b[k]);
-  }
-  for (size_t k = 0; k < values_c.size(); ++k) {
-    log_alpha_c[k] = std::log(alpha + values_c[k]);
-    inv_alpha_c[k] = 1.0 / (alpha + values_c[k]);
-  }
+  const ShiftedLogs at_tx = LogAndInverseOfShifted(alpha, rows.ValuesOfB());
+  const ShiftedLogs at_T = LogAndInverseOfShifted(alpha, rows.ValuesOfC());
   double ll = 0, g_r = 0, g_alpha = 0, g_a = 0, g_b = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
     const uint32_t g = rows.group[i];
     const double x = rows.a[i], w = rows.weight[i];
-    const double log_alpha_T = log_alpha_c[rows.CIndex(i)], log_alpha_tx = log_alpha_b[rows.BIndex(i)];
+    const double log_alpha_T = at_T.log[rows.CIndex(i)], log_alpha_tx = at_tx.log[rows.BIndex(i)];
     const double a3 = -(r + x) * log_alpha_T;
     const double d = log_a4[g] - (r + x) * (log_alpha_tx - log_alpha_T);  // A4 - A3
     double tail, w4;
@@ -75,7 +65,7 @@ double ModifiedBetaGeoLogLikelihood(const CompressedRows& rows, const Eigen::Vec
     ll += w * (constant[g] + tail);
     if (gradient != nullptr) {
       const double w3 = 1.0 - w4;
-      const double inv_T = inv_alpha_c[rows.CIndex(i)], inv_tx = inv_alpha_b[rows.BIndex(i)];
+      const double inv_T = at_T.inverse[rows.CIndex(i)], inv_tx = at_tx.inverse[rows.BIndex(i)];
       g_r += w * (d_r[g] - w3 * log_alpha_T - w4 * log_alpha_tx);
       g_alpha += w * (r / alpha - (r + x) * (w3 * inv_T + w4 * inv_tx));
       g_a += w * (d_a[g] + w4 / a);

@@ -37,6 +37,13 @@ struct CompressedRows {
   size_t size() const { return a.size(); }
 };
 
+// ln(shift + v) and 1 / (shift + v) for every v of a value table (ValuesOfB/ValuesOfC): the BG/NBD
+// family's terms in (alpha + t_x) and (alpha + T), once per distinct value, not once per row.
+struct ShiftedLogs {
+  std::vector<double> log, inverse;
+};
+ShiftedLogs LogAndInverseOfShifted(double shift, const std::vector<double>& values);
+
 // Merges identical (a, b, c) rows (bitwise equal values), summing their weights (1 each when
 // `weights` is empty). The inputs must already be validated.
 CompressedRows CompressRows(absl::Span<const double> a, absl::Span<const double> b,
