@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <istream>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -53,6 +54,9 @@ bool ReadCsvRecord(std::istream& in, std::vector<std::string>& fields);
 
 // Prints "oneid <command>: <message>" on stderr and returns exit status 1.
 int CommandError(const char* command, const std::string& message);
+// The start every command shares once its flags are parsed: a flag error is printed with the help
+// (exit status 1), --help prints the help (0); nullopt means "go on".
+std::optional<int> FlagErrorOrHelp(const char* command, const absl::StatusOr<Flags>& flags, const std::string& help);
 // A number for a CSV cell: "" for NaN (not defined), else 15 significant digits.
 std::string CsvNumber(double value);
 

@@ -233,11 +233,7 @@ int RunDemo(const std::vector<std::string>& args) {
       Flags::Parse(args, {{"people", true}, {"batches", true}, {"seed", true}, {"out-dir", true}, {"progress", false},
                           {"quiet", false}, {"help", false}});
   const std::string help = HelpText(kHelp);
-  if (!flags.ok()) return Fail(std::string(flags.status().message()) + "\n\n" + help);
-  if (flags->Has("help")) {
-    std::cout << help;
-    return 0;
-  }
+  if (std::optional<int> exit_status = FlagErrorOrHelp("demo", flags, help)) return *exit_status;
   ProgressPrinter progress(*flags, "demo");
   const absl::StatusOr<long long> people = flags->GetInt("people", 100000);
   const absl::StatusOr<long long> batches = flags->GetInt("batches", 4);

@@ -136,6 +136,15 @@ int CommandError(const char* command, const std::string& message) {
   return 1;
 }
 
+std::optional<int> FlagErrorOrHelp(const char* command, const absl::StatusOr<Flags>& flags, const std::string& help) {
+  if (!flags.ok()) return CommandError(command, absl::StrCat(flags.status().message(), "\n\n", help));
+  if (flags->Has("help")) {
+    std::cout << help;
+    return 0;
+  }
+  return std::nullopt;
+}
+
 std::string CsvNumber(double value) {
   if (std::isnan(value)) return "";
   char buffer[40];

@@ -64,11 +64,7 @@ int RunProfile(const std::vector<std::string>& args) {
                           {"as-of", true}, {"out", true}, {"rejects", true}, {"top-categories", true},
                           {"progress", false}, {"quiet", false}, {"help", false}});
   const std::string help = HelpText(kHelp);
-  if (!flags.ok()) return Fail(std::string(flags.status().message()) + "\n\n" + help);
-  if (flags->Has("help")) {
-    std::cout << help;
-    return 0;
-  }
+  if (std::optional<int> exit_status = FlagErrorOrHelp("profile", flags, help)) return *exit_status;
   if ((!flags->Has("accounts") && !flags->Has("snapshot")) || !flags->Has("orders") || !flags->Has("as-of") ||
       !flags->Has("out")) {
     return Fail("--accounts (or --snapshot), --orders, --as-of and --out are required\n\n" + help);

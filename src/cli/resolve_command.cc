@@ -43,11 +43,7 @@ int RunResolve(const std::vector<std::string>& args) {
                                                     {"hash-values", false}, {"progress", false},
                                                     {"quiet", false}, {"help", false}});
   const std::string help = HelpText(kHelp);
-  if (!flags.ok()) return Fail(std::string(flags.status().message()) + "\n\n" + help);
-  if (flags->Has("help")) {
-    std::cout << help;
-    return 0;
-  }
+  if (std::optional<int> exit_status = FlagErrorOrHelp("resolve", flags, help)) return *exit_status;
   if (!flags->Has("accounts") || !flags->Has("out")) return Fail("--accounts and --out are required\n\n" + help);
   ProgressPrinter progress(*flags, "resolve");
   Stopwatch clock;

@@ -209,11 +209,7 @@ int RunScore(const std::vector<std::string>& args) {
                           {"discount-rate", true}, {"horizon-days", true}, {"keep-profile", false}, {"progress", false}, {"quiet", false},
                           {"help", false}});
   const std::string help = HelpText(kHelp);
-  if (!flags.ok()) return Fail(std::string(flags.status().message()) + "\n\n" + help);
-  if (flags->Has("help")) {
-    std::cout << help;
-    return 0;
-  }
+  if (std::optional<int> exit_status = FlagErrorOrHelp("score", flags, help)) return *exit_status;
   if (!flags->Has("profiles") || !flags->Has("out")) return Fail("--profiles and --out are required\n\n" + help);
   ScoreOptions options;
   absl::StatusOr<long long> months = flags->GetInt("clv-months", 12);

@@ -124,11 +124,7 @@ int RunSegment(const std::vector<std::string>& args) {
                           {"value-column", true}, {"no-lifecycle", false}, {"no-tags", false}, {"triggers", true},
                           {"progress", false}, {"quiet", false}, {"help", false}});
   const std::string help = HelpText(kHelp);
-  if (!flags.ok()) return Fail(std::string(flags.status().message()) + "\n\n" + help);
-  if (flags->Has("help")) {
-    std::cout << help;
-    return 0;
-  }
+  if (std::optional<int> exit_status = FlagErrorOrHelp("segment", flags, help)) return *exit_status;
   if (!flags->Has("profiles") || !flags->Has("out")) return Fail("--profiles and --out are required\n\n" + help);
   ProgressPrinter progress(*flags, "segment");
   Stopwatch clock;
