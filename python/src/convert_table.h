@@ -33,6 +33,14 @@ inline std::string CellText(py::handle cell, const std::string& column) {
   return cell.cast<std::string>();
 }
 
+// A numeric column's values as a C-contiguous 1-D float64 array (converted if need be).
+inline py::array_t<double, py::array::c_style | py::array::forcecast> NumericColumnArray(py::handle values,
+                                                                                         const std::string& name) {
+  auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(values);
+  if (!array || array.ndim() != 1) throw py::value_error("column '" + name + "': expected a 1-D float64 array");
+  return array;
+}
+
 // Builds the table; must run with the GIL held.
 inline profile::FeatureTable TableFromColumns(size_t rows, const py::list& columns) {
   std::vector<OneId> ids(rows);
@@ -45,8 +53,7 @@ inline profile::FeatureTable TableFromColumns(size_t rows, const py::list& colum
     const std::string kind = spec[1].cast<std::string>();
     py::handle values = spec[2];
     if (kind == "numeric") {
-      auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(values);
-      if (!array || array.ndim() != 1) throw py::value_error("column '" + name + "': expected a 1-D float64 array");
+      const auto array = NumericColumnArray(values, name);
       const double* data = array.data();
       ThrowIfError(table.SetNumeric(name, std::vector<double>(data, data + array.shape(0))));
     } else if (kind == "text") {
@@ -82,8 +89,7 @@ class ColumnViews {
       const std::string kind = spec[1].cast<std::string>();
       py::handle values = spec[2];
       if (kind == "numeric") {
-        auto array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(values);
-        if (!array || array.ndim() != 1) throw py::value_error("column '" + name + "': expected a 1-D float64 array");
+        auto array = NumericColumnArray(values, name);
         arrays_.push_back(array);
         ThrowIfError(set_.AddNumeric(name, absl::MakeConstSpan(array.data(), static_cast<size_t>(array.shape(0)))));
       } else if (kind == "text") {
