@@ -116,9 +116,10 @@ absl::StatusOr<std::vector<profile::PersonAccounts>> AccountsOf(const identity::
   return out;
 }
 
-// Reads one load's events, folds them in and reports what was refused.
-absl::StatusOr<std::vector<std::string>> FoldEvents(Database& db, int arrival, const profile::AccountMap& map,
-                                                    profile::ProfileBuilder& builder, size_t& lines) {
+// Reads one load's events, folds them in and reports what was refused. With `owners`, also lists
+// the accounts the events belong to (their persons need re-scoring).
+absl::Status FoldEvents(Database& db, int arrival, const profile::AccountMap& map, profile::ProfileBuilder& builder,
+                        size_t& lines, std::vector<std::string>* owners) {
   host_crm::Rejected rejected;
   absl::StatusOr<profile::OrderTable> orders = host_crm::ReadOrders(db, arrival, rejected);
   if (!orders.ok()) return orders.status();
@@ -132,11 +133,11 @@ absl::StatusOr<std::vector<std::string>> FoldEvents(Database& db, int arrival, c
     for (const std::string& m : rejected.messages) std::cout << "    " << m << "\n";
   }
   lines = orders->row_count() + behaviour->row_count();
-  // The accounts the events belong to: their persons need re-scoring.
-  std::vector<std::string> accounts;
-  for (size_t r = 0; r < orders->row_count(); ++r) accounts.emplace_back(orders->account_id(r));
-  for (size_t r = 0; r < behaviour->row_count(); ++r) accounts.emplace_back(behaviour->account_id(r));
-  return accounts;
+  if (owners != nullptr) {
+    for (size_t r = 0; r < orders->row_count(); ++r) owners->emplace_back(orders->account_id(r));
+    for (size_t r = 0; r < behaviour->row_count(); ++r) owners->emplace_back(behaviour->account_id(r));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Run(const Options& options) {
@@ -187,23 +188,21 @@ absl::Status Run(const Options& options) {
   absl::StatusOr<profile::ProfileBuilder> builder = profile::ProfileBuilder::Create(profile_options);
   if (!builder.ok()) return builder.status();
   size_t history_lines = 0;
-  if (absl::StatusOr<std::vector<std::string>> r = FoldEvents(db, 0, map, *builder, history_lines); !r.ok()) {
-    return r.status();
-  }
+  if (absl::Status s = FoldEvents(db, 0, map, *builder, history_lines, nullptr); !s.ok()) return s;
   absl::StatusOr<profile::FeatureTable> base = builder->Build(map);
   if (!base.ok()) return base.status();
-  absl::StatusOr<host_crm::PersonScoring> scoring = host_crm::PersonScoring::Fit(*base);
-  if (!scoring.ok()) return scoring.status();
-  absl::StatusOr<host_crm::Segmented> segmented = scoring->Apply(*base);
-  if (!segmented.ok()) return segmented.status();
-  if (absl::Status s = host_crm::ReplacePersons(db, base->oneids(), *base, segmented->tags, segmented->triggers);
+  absl::StatusOr<host_crm::PersonScoring::Fitted> fitted = host_crm::PersonScoring::FitAndApply(*base);
+  if (!fitted.ok()) return fitted.status();
+  const host_crm::PersonScoring& scoring = fitted->scoring;
+  const host_crm::Segmented& segmented = fitted->base;
+  if (absl::Status s = host_crm::ReplacePersons(db, base->oneids(), *base, segmented.tags, segmented.triggers);
       !s.ok()) {
     return s;
   }
-  const auto& bg = scoring->scorer().transactions().params();
+  const auto& bg = scoring.scorer().transactions().params();
   std::cout << "full run: " << history_lines << " event rows, " << base->num_rows() << " persons profiled, scored "
             << "(BG/NBD r=" << bg.r << " alpha=" << bg.alpha << " a=" << bg.a << " b=" << bg.b << " on "
-            << scoring->scorer().buyers() << " buyers) and segmented, " << segmented->triggers.size()
+            << scoring.scorer().buyers() << " buyers) and segmented, " << segmented.triggers.size()
             << " triggers, in " << Seconds(phase) << " s\n";
 
   // 2. The stream.
@@ -226,10 +225,10 @@ absl::Status Run(const Options& options) {
     logged = log.size();
 
     size_t lines = 0;
-    absl::StatusOr<std::vector<std::string>> event_accounts = FoldEvents(db, load, map, *builder, lines);
-    if (!event_accounts.ok()) return event_accounts.status();
+    std::vector<std::string> event_accounts;
+    if (absl::Status s = FoldEvents(db, load, map, *builder, lines, &event_accounts); !s.ok()) return s;
     absl::flat_hash_set<OneId> affected(report->touched_oneids.begin(), report->touched_oneids.end());
-    for (const std::string& a : *event_accounts) {
+    for (const std::string& a : event_accounts) {
       if (const OneId id = map.Find(a); id != 0) affected.insert(id);
     }
     std::vector<OneId> persons(affected.begin(), affected.end());
@@ -238,7 +237,7 @@ absl::Status Run(const Options& options) {
     if (!accounts.ok()) return accounts.status();
     absl::StatusOr<profile::FeatureTable> rows = builder->BuildPersons(*accounts);
     if (!rows.ok()) return rows.status();
-    absl::StatusOr<host_crm::Segmented> seg = scoring->Apply(*rows);
+    absl::StatusOr<host_crm::Segmented> seg = scoring.Apply(*rows);
     if (!seg.ok()) return seg.status();
     std::vector<OneId> replaced = persons;
     replaced.insert(replaced.end(), report->retired_oneids.begin(), report->retired_oneids.end());
@@ -253,7 +252,7 @@ absl::Status Run(const Options& options) {
   // The CRM's own check: its tables equal a full recomputation with the same fit.
   absl::StatusOr<profile::FeatureTable> full = builder->Build(map);
   if (!full.ok()) return full.status();
-  absl::StatusOr<host_crm::Segmented> full_seg = scoring->Apply(*full);
+  absl::StatusOr<host_crm::Segmented> full_seg = scoring.Apply(*full);
   if (!full_seg.ok()) return full_seg.status();
   const auto expected = host_crm::RenderPersons(*full, full_seg->tags, full_seg->triggers);
   absl::StatusOr<std::map<std::string, std::string>> stored = host_crm::DumpPersons(db);

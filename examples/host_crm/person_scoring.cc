@@ -10,18 +10,17 @@ namespace profile = oneid::profile;
 namespace score = oneid::score;
 namespace segment = oneid::segment;
 
-absl::StatusOr<PersonScoring> PersonScoring::Fit(const profile::FeatureTable& base) {
+absl::StatusOr<PersonScoring::Fitted> PersonScoring::FitAndApply(profile::FeatureTable& base) {
   absl::StatusOr<score::ProfileScorer> scorer = score::ProfileScorer::Fit(base);
   if (!scorer.ok()) return scorer.status();
   PersonScoring scoring(std::move(*scorer));
+  if (absl::Status s = scoring.scorer_.Apply(base); !s.ok()) return s;
 
   // The base's CLV distribution, to freeze deciles and tier cuts as CLV values.
-  profile::FeatureTable scored = base;
-  if (absl::Status s = scoring.scorer_.Apply(scored); !s.ok()) return s;
-  // Bound to a name: a range-for over `*scored.Numeric(...)` would outlive the StatusOr temporary.
-  const absl::Span<const double> scored_clv = *scored.Numeric("clv");
+  // Bound to a name: a range-for over `*base.Numeric(...)` would outlive the StatusOr temporary.
+  const absl::Span<const double> base_clv = *base.Numeric("clv");
   std::vector<double> clv;
-  for (double v : scored_clv) {
+  for (double v : base_clv) {
     if (std::isfinite(v)) clv.push_back(v);
   }
   absl::StatusOr<std::vector<double>> edges = score::QuantileEdges(clv, 10);
@@ -44,11 +43,17 @@ absl::StatusOr<PersonScoring> PersonScoring::Fit(const profile::FeatureTable& ba
     cut = std::min(cut, std::nextafter(scoring.value_tiers_.tiers[k - 1].cut, -INFINITY));
   }
   if (absl::Status s = scoring.value_tiers_.Validate(); !s.ok()) return s;
-  return scoring;
+  absl::StatusOr<Segmented> segmented = scoring.SegmentScored(base);
+  if (!segmented.ok()) return segmented.status();
+  return Fitted{std::move(scoring), std::move(*segmented)};
 }
 
 absl::StatusOr<Segmented> PersonScoring::Apply(profile::FeatureTable& persons) const {
   if (absl::Status s = scorer_.Apply(persons); !s.ok()) return s;
+  return SegmentScored(persons);
+}
+
+absl::StatusOr<Segmented> PersonScoring::SegmentScored(profile::FeatureTable& persons) const {
   const absl::Span<const double> clv = *persons.Numeric("clv");
   std::vector<double> decile(clv.size(), std::nan(""));
   for (size_t i = 0; i < clv.size(); ++i) {

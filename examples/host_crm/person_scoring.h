@@ -24,8 +24,10 @@ struct Segmented {
 
 class PersonScoring {
  public:
-  // Fits on the base's profiles (every person with an event).
-  static absl::StatusOr<PersonScoring> Fit(const oneid::profile::FeatureTable& base);
+  struct Fitted;
+  // Fits on the base's profiles (every person with an event) and scores and segments the base
+  // itself, as Apply would, in the same pass.
+  static absl::StatusOr<Fitted> FitAndApply(oneid::profile::FeatureTable& base);
 
   // Adds scores (ProfileScorer's columns), clv_decile and value_tier on the fitted scale,
   // lifecycle_stage and the default tags, and returns the tags and the fired triggers.
@@ -35,10 +37,17 @@ class PersonScoring {
 
  private:
   explicit PersonScoring(oneid::score::ProfileScorer scorer) : scorer_(std::move(scorer)) {}
+  // Everything after the scores: value deciles and tiers, lifecycle, tags, triggers.
+  absl::StatusOr<Segmented> SegmentScored(oneid::profile::FeatureTable& persons) const;
 
   oneid::score::ProfileScorer scorer_;
   std::vector<double> clv_decile_edges_;        // 9 values: BinOf gives deciles 1..10
   oneid::segment::ValueTierConfig value_tiers_; // absolute CLV cuts
+};
+
+struct PersonScoring::Fitted {
+  PersonScoring scoring;
+  Segmented base;  // the base's tags and triggers
 };
 
 }  // namespace host_crm
