@@ -14,7 +14,7 @@ function(oneid_add_test)
   target_link_libraries(${ARG_NAME} PRIVATE oneid::oneid GTest::gmock GTest::gtest_main ${ARG_LIBS})
   target_include_directories(${ARG_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/cpp)
   target_compile_definitions(${ARG_NAME} PRIVATE
-    ONEID_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data")
+    ONEID_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")
   oneid_set_warnings(${ARG_NAME})
   gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
 endfunction()

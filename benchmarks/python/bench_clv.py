@@ -40,7 +40,7 @@ from scipy import optimize, special
 
 import benchrows
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 
 
 # ------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 // Benchmarks of the customer-base model fits: BG/NBD and Pareto/NBD on the CDNOW sample (2,357
-// customers, from ONEID_SHARED_DATA_DIR) and on 1M simulated customers, plus the Gamma-Gamma fit.
+// customers, from ONEID_TEST_DATA_DIR) and on 1M simulated customers, plus the Gamma-Gamma fit.
 //
 //   ./score_clv_benchmark
 //   ./score_clv_benchmark --benchmark_filter='BM_BetaGeoFitSimulated'
@@ -38,7 +38,7 @@ struct Histories {
 
 Histories ReadCdnow() {
   Histories h;
-  std::ifstream in(std::string(ONEID_SHARED_DATA_DIR) + "/cdnow_customers_summary_with_transactions.csv");
+  std::ifstream in(std::string(ONEID_TEST_DATA_DIR) + "/cdnow_customers_summary_with_transactions.csv");
   std::string line;
   std::getline(in, line);  // ID,x,t_x,T,zbar
   while (std::getline(in, line)) {

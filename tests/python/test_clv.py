@@ -1,5 +1,5 @@
-"""oneid's customer-base models against the lifetimes package (0.11.3) on the shared CDNOW and
-donations data, plus the binding contract (shapes, dtypes, errors, GIL)."""
+"""oneid's customer-base models against the lifetimes package (0.11.3) on the CDNOW and
+donations data kept in tests/data (provenance in its README), plus the binding contract (shapes, dtypes, errors, GIL)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 
 import oneid
 
-DATA = Path(os.environ.get("ONEID_SHARED_DATA_DIR", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
+DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 
 lifetimes = pytest.importorskip("lifetimes")
 

@@ -1,5 +1,5 @@
-// Test helpers for the customer-base model tests: the shared CDNOW/donations files (read from
-// ONEID_SHARED_DATA_DIR, never copied into the repository) and a simulator of BG/NBD and
+// Test helpers for the customer-base model tests: the CDNOW/donations files kept in tests/data
+// (ONEID_TEST_DATA_DIR; provenance and licence in tests/data/README.md) and a simulator of BG/NBD and
 // Pareto/NBD customers with known parameters.
 #ifndef ONEID_TESTS_CPP_SCORE_CLV_TEST_DATA_H_
 #define ONEID_TESTS_CPP_SCORE_CLV_TEST_DATA_H_
@@ -21,7 +21,7 @@ namespace oneid::score::testing {
 
 // A headed CSV of numbers as columns by name. Fails the test if the file is absent.
 inline std::map<std::string, std::vector<double>> ReadNumericCsv(const std::string& file_name) {
-  const std::string path = std::string(ONEID_SHARED_DATA_DIR) + "/" + file_name;
+  const std::string path = std::string(ONEID_TEST_DATA_DIR) + "/" + file_name;
   std::ifstream in(path);
   EXPECT_TRUE(in.good()) << "cannot open " << path;
   std::map<std::string, std::vector<double>> columns;

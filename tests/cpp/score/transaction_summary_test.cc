@@ -38,7 +38,7 @@ struct Log {
 };
 
 Log ReadCdnowSample() {
-  std::ifstream in(std::string(ONEID_SHARED_DATA_DIR) + "/CDNOW_sample.txt");
+  std::ifstream in(std::string(ONEID_TEST_DATA_DIR) + "/CDNOW_sample.txt");
   EXPECT_TRUE(in.good());
   Log log;
   long long original = 0, id = 0, date = 0, cds = 0;
