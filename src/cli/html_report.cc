@@ -33,10 +33,17 @@ std::string Num(double v, int digits = 2) {
   return absl::StrFormat("%.*f", digits, v);
 }
 
+// Digits grouped by thousands ("1,234,567"). Built by appending, not by inserting into the middle
+// of the string: GCC 12 -O2 reports a false -Wrestrict on the insert.
 std::string Count(size_t n) {
-  std::string s = std::to_string(n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return s;
+  const std::string digits = std::to_string(n);
+  std::string grouped;
+  grouped.reserve(digits.size() + digits.size() / 3);
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped.push_back(',');
+    grouped.push_back(digits[i]);
+  }
+  return grouped;
 }
 
 constexpr const char* kPalette[] = {"#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#718096", "#d69e2e"};

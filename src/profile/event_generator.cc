@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "oneid/internal/progress_meter.h"
 
 namespace oneid {
@@ -106,7 +107,7 @@ class Generator {
     const double coupon = 1 - std::pow(rng_.OpenUniform(), cm / (1 - cm));
     const double spend = std::exp(0.5 * rng_.Normal());
     const size_t favourite = rng_.Below(kCategories.size());
-    home_store_ = "S" + std::to_string(100 + rng_.Below(60));
+    home_store_ = absl::StrCat("S", 100 + rng_.Below(60));
     weights_.clear();
     double total = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -154,9 +155,9 @@ class Generator {
   void Order(Timestamp t, uint32_t row, size_t favourite, double spend, double coupon_propensity) {
     const Channel channel = channel_of_row_[row];
     const std::string_view account = people_.accounts.account_id(row);
-    order_id_ = "O" + std::to_string(next_order_++);
+    order_id_ = absl::StrCat("O", next_order_++);
     const bool pos = channel == Channel::kPos;
-    const std::string store = pos ? (rng_.Chance(0.85) ? home_store_ : "S" + std::to_string(100 + rng_.Below(60))) : "";
+    const std::string store = pos ? (rng_.Chance(0.85) ? home_store_ : absl::StrCat("S", 100 + rng_.Below(60))) : "";
     const bool coupon = rng_.Chance(coupon_propensity);
     if (pos) {
       Event(row, t, BehaviorKind::kStoreVisit);
