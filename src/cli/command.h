@@ -28,9 +28,10 @@ class Flags {
   std::map<std::string, std::string> values_;
 };
 
-// An output file that appears whole or not at all: it is written to "<path>.tmp.<pid>" and renamed
-// over `path` when closed in a good state, so a process killed mid-write (or a write error) leaves
-// the previous file, never half of a new one. A file closed in a failed state is removed.
+// An output file that appears whole or not at all: it is written to "<path>.tmp.<pid>", then made
+// durable and renamed over `path` when closed in a good state (internal::CommitTempFile), so a
+// process killed mid-write (or a write error) leaves the previous file, never half of a new one. A
+// file closed in a failed state is removed; a failed commit is reported on stderr.
 class AtomicOfstream : public std::ofstream {
  public:
   explicit AtomicOfstream(const std::string& path);

@@ -1,4 +1,3 @@
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -9,19 +8,26 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "oneid/internal/atomic_file.h"
 #include "src/cli/command.h"
 
 namespace oneid::cli {
 
-AtomicOfstream::AtomicOfstream(const std::string& path)
-    : path_(path), tmp_(path + ".tmp." + std::to_string(::getpid())) {
+AtomicOfstream::AtomicOfstream(const std::string& path) : path_(path), tmp_(internal::TempPathFor(path)) {
   open(tmp_, std::ios::binary | std::ios::trunc);
 }
 
 AtomicOfstream::~AtomicOfstream() {
   if (!is_open()) return;
   close();
-  if (fail() || std::rename(tmp_.c_str(), path_.c_str()) != 0) std::remove(tmp_.c_str());
+  if (fail()) {
+    std::remove(tmp_.c_str());
+    return;
+  }
+  // fsync, rename, fsync the directory: the library's one protocol (oneid/internal/atomic_file.h).
+  if (const absl::Status committed = internal::CommitTempFile(tmp_, path_); !committed.ok()) {
+    std::cerr << "oneid: " << committed.message() << "\n";
+  }
 }
 
 absl::StatusOr<Flags> Flags::Parse(const std::vector<std::string>& args, const std::map<std::string, bool>& known) {

@@ -19,6 +19,7 @@
 #include "oneid/identity/detail/resolver_state.h"
 #include "oneid/internal/strings.h"
 #include "oneid/identity/resolver.h"
+#include "oneid/internal/atomic_file.h"
 #include "oneid/internal/binary_io.h"
 #include "oneid/internal/status_macros.h"
 
@@ -91,45 +92,10 @@ void PutMap(BinaryWriter& w, const absl::flat_hash_map<K, V, H, E>& map) {
   }
 }
 
-absl::Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
-  const std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return absl::UnavailableError(absl::StrCat("cannot create '", tmp, "': ", std::strerror(errno)));
-  size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return absl::UnavailableError(absl::StrCat("cannot write '", tmp, "': ", std::strerror(err)));
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return absl::UnavailableError(absl::StrCat("cannot flush '", tmp, "': ", std::strerror(err)));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return absl::UnavailableError(absl::StrCat("cannot rename '", tmp, "' to '", path, "': ", std::strerror(err)));
-  }
-  // Make the rename itself durable.
-  const std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
-  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::Status Resolver::SaveSnapshot(const std::string& path) const {
-  return WriteFileAtomically(path, SnapshotBytes());
+  return internal::WriteFileAtomically(path, SnapshotBytes());
 }
 
 std::string Resolver::SnapshotBytes() const {

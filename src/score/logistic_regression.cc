@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "classifier_checks.h"
 #include "oneid/internal/status_macros.h"
+#include "oneid/internal/atomic_file.h"
 
 namespace oneid {
 inline namespace v0 {
@@ -298,20 +299,8 @@ absl::Status LogisticRegression::Save(const std::string& path) const {
   vector("scale", scale_);
   out << "end\n";
 
-  // Written beside the target and renamed over it, so a crash never leaves half a model.
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream file(temp, std::ios::binary | std::ios::trunc);
-    if (!file) return absl::PermissionDeniedError(absl::StrCat("cannot write ", temp));
-    file << out.str();
-    file.flush();
-    if (!file) return absl::DataLossError(absl::StrCat("writing ", temp, " failed"));
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    std::remove(temp.c_str());
-    return absl::PermissionDeniedError(absl::StrCat("cannot rename ", temp, " to ", path));
-  }
-  return absl::OkStatus();
+  // Written beside the target, made durable and renamed over it: a crash never leaves half a model.
+  return internal::WriteFileAtomically(path, out.str());
 }
 
 absl::StatusOr<LogisticRegression> LogisticRegression::Load(const std::string& path) {

@@ -1,6 +1,9 @@
-// Crash safety of snapshots: a process is killed with SIGKILL at random moments while it ingests
-// batches and writes a snapshot after each one, many times over. Whatever moment the kill lands
-// on, the snapshot file must hold the last complete state (it loads, and its contents agree with
+// Crash safety of snapshots. First deterministically: a writer is stopped at each step of the
+// atomic-write protocol (the fault points of oneid/internal/atomic_file.h), and the file must then
+// be, byte for byte, the previous snapshot (before the rename) or the new one (after it). Then a
+// smoke test of the real thing: a process is killed with SIGKILL at random moments while it
+// ingests batches and writes a snapshot after each one. Whatever moment the kill lands on, the
+// snapshot file must hold the last complete state (it loads, and its contents agree with
 // themselves), never a half-written one; and the temporary file a killed writer leaves behind
 // must not stop the next writer.
 #include <signal.h>
@@ -8,6 +11,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -15,6 +21,7 @@
 #include "identity/test_tables.h"
 #include "oneid/identity/resolver.h"
 #include "oneid/identity/synthetic.h"
+#include "oneid/internal/atomic_file.h"
 #include "testing/status_matchers.h"
 
 namespace oneid::identity {
@@ -75,12 +82,67 @@ TEST(SnapshotCrashTest, EveryStateTheWriterSavesLoadsBackEqual) {
   }
 }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(SnapshotCrashTest, AWriterStoppedAtEachStepLeavesTheOldOrTheNewSnapshotByteForByte) {
+  const auto dir = std::filesystem::temp_directory_path() / ("oneid_fault_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "state.snapshot").string();
+  const std::vector<SyntheticData> days = WriterDays();
+  // The two states the writer saves, computed here the same way.
+  Resolver reference = *Resolver::Create(SaltedConfig());
+  ASSERT_OK(reference.AddBatch(WriterBatch(days, 0)));
+  const std::string first = reference.SnapshotBytes();
+  ASSERT_OK(reference.AddBatch(WriterBatch(days, 1)));
+  const std::string second = reference.SnapshotBytes();
+  ASSERT_NE(first, second);
+
+  struct Step {
+    const char* fault_point;
+    bool new_file_published;
+  };
+  for (const Step step : {Step{"before_fsync:2", false}, Step{"before_rename:2", false}, Step{"after_rename:2", true}}) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      // The first save completes; the second stops at the fault point, as a crash would.
+      internal::ResetFaultPointCountForTesting();
+      if (::setenv("ONEID_TEST_FAULT_POINT", step.fault_point, 1) != 0) _exit(2);
+      absl::StatusOr<Resolver> writer = Resolver::Create(SaltedConfig());
+      if (!writer.ok() || !writer->AddBatch(WriterBatch(days, 0)).ok()) _exit(3);
+      if (!writer->SaveSnapshot(path).ok()) _exit(4);
+      if (!writer->AddBatch(WriterBatch(days, 1)).ok()) _exit(5);
+      (void)writer->SaveSnapshot(path);
+      _exit(0);  // the fault point did not stop the process: the parent fails the test
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status)) << step.fault_point;
+    ASSERT_EQ(WEXITSTATUS(status), internal::kFaultPointExitCode) << step.fault_point << ": not stopped there";
+    EXPECT_EQ(ReadFile(path), step.new_file_published ? second : first) << step.fault_point;
+    ASSERT_OK(Resolver::LoadSnapshot(path, SaltedConfig()));
+    // Before the rename the stopped writer's temporary file is left behind; the next writer is
+    // not disturbed by it.
+    size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
+    EXPECT_EQ(files, step.new_file_published ? 1u : 2u) << step.fault_point;
+    ASSERT_OK(reference.SaveSnapshot(path));
+    EXPECT_EQ(ReadFile(path), second);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(SnapshotCrashTest, KilledWritersAlwaysLeaveTheLastCompleteSnapshot) {
   const auto dir = std::filesystem::temp_directory_path() / ("oneid_crash_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "state.snapshot").string();
   std::mt19937 rng(20261124);
-  constexpr int kTrials = 30;
+  constexpr int kTrials = 8;  // a smoke test: the fault-point test above is the exact one
   uint64_t last_batches = 0;
   int kills_mid_run = 0;
   for (int trial = 0; trial < kTrials; ++trial) {
