@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "convert.h"
+#include "gil_probe.h"
 #include "progress.h"
 #include "oneid/identity/account_table.h"
 #include "oneid/identity/batch_report.h"
@@ -119,7 +120,10 @@ identity::BatchReport AddBatch(ResolverHandle& self, const py::handle& account_i
     view.values.push_back(pinned.Views(values[c], what));
   }
   const ProgressCallback callback = progress.callback();
-  absl::StatusOr<identity::BatchReport> report = self.Write([&](Resolver& r) { return r.AddBatch(view, callback); });
+  absl::StatusOr<identity::BatchReport> report = self.Write([&](Resolver& r) {
+    GilProbe::Instance().WaitIfArmed();  // tests prove the GIL is released here (gil_probe.h)
+    return r.AddBatch(view, callback);
+  });
   progress.Rethrow();
   return ValueOrThrow(std::move(report));
 }

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import importlib.metadata
 import pickle
-import sys
 import threading
-import time
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import oneid
+from gil_probe import assert_runs_without_gil
 
 SALT = "a-test-salt-of-32-bytes-length!!"
 
@@ -536,45 +535,27 @@ def test_pairwise_quality_on_a_small_example():
 
 
 def test_add_batch_releases_the_gil_while_it_resolves():
-    df, _ = oneid.generate_accounts(people=150000, seed=3)
+    # add_batch waits in the test-only GIL probe until this thread lets it go, which this thread
+    # can do only if add_batch released the GIL (tests/python/gil_probe.py).
+    df, _ = oneid.generate_accounts(people=2000, seed=3)
     r = oneid.Resolver()
-    state = {"inside": False, "done": False, "error": None}
-
-    def ingest():
-        try:
-            state["inside"] = True
-            r.add_batch(df)
-        except BaseException as e:  # surfaced below
-            state["error"] = e
-        finally:
-            state["inside"] = False
-            state["done"] = True
-
-    # With a switch interval far longer than the test, a thread that holds the GIL keeps it until
-    # it gives it up itself; the main thread gives it up at every sleep. So the main thread only
-    # takes steps while the worker is inside add_batch when the worker has released the GIL.
-    # NumPy releases it briefly inside its own large allocations while columns are converted, which
-    # lets the main thread take a few steps (about 15 here with the release removed from the
-    # binding); resolving 375k rows without the GIL lets it take thousands. 200 steps separates the
-    # two without depending on the machine's speed.
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(30.0)
-    steps = 0
-    try:
-        worker = threading.Thread(target=ingest, daemon=True)
-        worker.start()
-        deadline = time.monotonic() + 300
-        while not state["done"] and time.monotonic() < deadline:
-            if state["inside"]:
-                steps += 1
-            time.sleep(1e-4)
-        worker.join(timeout=300)
-    finally:
-        sys.setswitchinterval(interval)
-    assert not worker.is_alive(), "add_batch did not finish (deadlock?)"
-    assert state["error"] is None, state["error"]
-    assert steps >= 200, f"the main thread took only {steps} steps while add_batch was working"
+    report = assert_runs_without_gil(lambda: r.add_batch(df))
+    assert report is not None
     assert r.stats()["accounts"] == len(df)
+
+
+def test_the_gil_probe_times_out_instead_of_hanging():
+    # The probe's own failure mode: armed and waited on from this thread, nobody can release it
+    # (as when a binding keeps the GIL), so it gives up after its timeout and says so.
+    from oneid import _core
+
+    _core._gil_probe_arm(0.05)
+    try:
+        df, _ = oneid.generate_accounts(people=50, seed=3)
+        oneid.Resolver().add_batch(df)  # the probe waits in this thread: nobody can release it
+        assert _core._gil_probe_state() == "timed out"
+    finally:
+        _core._gil_probe_reset()
 
 
 def test_concurrent_reads_and_writes_on_one_resolver_are_safe():
