@@ -11,7 +11,8 @@ if(rc)
   message(FATAL_ERROR "installing oneid failed: ${rc}")
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${PROJECT_DIR} -B ${BINARY_DIR}/build
-                        -G ${GENERATOR} -DCMAKE_PREFIX_PATH=${prefix} "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
+                        -G ${GENERATOR} -DCMAKE_PREFIX_PATH=${prefix} "-DCMAKE_CXX_FLAGS=${CXX_FLAGS} ${WARNING_FLAGS}"
+                        -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
                         "-DCMAKE_EXE_LINKER_FLAGS=${CXX_FLAGS}"
                 RESULT_VARIABLE rc)
 if(rc)

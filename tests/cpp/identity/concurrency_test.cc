@@ -32,6 +32,19 @@ TEST(ConcurrencyTest, ManyReadersAndOneLockedWriterNeverRaceAndNeverLoseAnUpdate
   std::atomic<size_t> reads{0}, misses{0};
 
   std::vector<std::thread> readers;
+  // Stops and joins the readers however the test leaves this scope: a failed ASSERT in the writer
+  // returns early, and the test must then fail, not hang or terminate with threads still running.
+  struct StopReaders {
+    std::atomic<bool>& done;
+    std::vector<std::thread>& readers;
+    ~StopReaders() { Stop(); }
+    void Stop() {
+      done.store(true, std::memory_order_release);
+      for (std::thread& r : readers) {
+        if (r.joinable()) r.join();
+      }
+    }
+  } stop_readers{done, readers};
   for (int t = 0; t < 4; ++t) {
     readers.emplace_back([&, t] {
       size_t i = static_cast<size_t>(t) * 7;
@@ -64,8 +77,7 @@ TEST(ConcurrencyTest, ManyReadersAndOneLockedWriterNeverRaceAndNeverLoseAnUpdate
     std::unique_lock<std::shared_mutex> write(lock);
     ASSERT_OK(resolver.EraseAccount(days[1].accounts.account_id(0)));
   }
-  done.store(true, std::memory_order_release);
-  for (std::thread& r : readers) r.join();
+  stop_readers.Stop();
 
   // Accounts of the first batch were readable throughout, and no update was lost.
   EXPECT_EQ(misses.load(), 0u);
