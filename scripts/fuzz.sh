@@ -24,7 +24,8 @@ done
 bash scripts/setup.sh
 build=build/fuzz
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONEID_FUZZ=ON \
-  -DONEID_BUILD_TESTS=OFF -DONEID_BUILD_BENCHMARKS=OFF -DONEID_BUILD_TOOLS=OFF -DONEID_INSTALL=OFF >/dev/null
+  -DONEID_BUILD_TESTS=OFF -DONEID_BUILD_BENCHMARKS=OFF -DONEID_BUILD_TOOLS=OFF -DONEID_INSTALL=OFF \
+  -DONEID_WERROR="${ONEID_WERROR:-OFF}" >/dev/null
 cmake --build "$build" --target $(printf '%s_fuzzer ' "${targets[@]}")
 
 mkdir -p "$build/crashes"
