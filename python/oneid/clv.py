@@ -11,13 +11,15 @@ The API follows the ``lifetimes`` package, so that existing analyses port by ren
 1.2259
 
 Fits run in C++ (L-BFGS with analytic gradients, identical rows merged into weights) without the
-GIL. Bad input raises ``ValueError``; a fit that does not converge raises ``RuntimeError`` (never
-NaN parameters). ``docs/clv.md`` documents the models, formulas and conventions.
+GIL. Bad input raises ``ValueError``; a fit that does not converge raises ``RuntimeError`` with a
+diagnostic (what failed, the best point found, what to try), never NaN parameters. Every fitted
+model has lifetimes' ``summary`` (coef, se(coef), 95% bounds) from the Hessian. ``docs/clv.md`` documents the models, formulas and conventions.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 import numpy as np
@@ -103,6 +105,37 @@ class _Fitted:
         """The estimated (or loaded) parameters."""
         return dict(self._fitted.params)
 
+    def _after_fit(self) -> None:
+        for message in self._fitted.report["warnings"]:
+            warnings.warn(message, UserWarning, stacklevel=3)
+
+    @property
+    def variance_matrix_(self) -> pd.DataFrame:
+        """Asymptotic covariance of the estimate (inverse Hessian, delta method), as lifetimes'."""
+        names = list(self.params_)
+        covariance = self._fitted.report["covariance"]
+        if not covariance:
+            raise ValueError(f"{type(self).__name__} was not fitted on data here: no covariance (create/load keep none)")
+        return pd.DataFrame(np.asarray(covariance, dtype=np.float64).reshape(len(names), len(names)), index=names, columns=names)
+
+    @property
+    def standard_errors_(self) -> pd.Series:
+        """Standard errors of the parameters (square roots of the covariance's diagonal)."""
+        return pd.Series(np.sqrt(np.diag(self.variance_matrix_.to_numpy())), index=list(self.params_))
+
+    @property
+    def confidence_intervals_(self) -> pd.DataFrame:
+        """coef -/+ 1.96 se: lifetimes' "lower 95% bound" and "upper 95% bound"."""
+        coef = pd.Series(self.params_)
+        se = self.standard_errors_
+        return pd.DataFrame({"lower 95% bound": coef - 1.96 * se, "upper 95% bound": coef + 1.96 * se})
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """lifetimes' summary: coef, se(coef), lower 95% bound, upper 95% bound, one row per parameter."""
+        frame = pd.DataFrame({"coef": pd.Series(self.params_), "se(coef)": self.standard_errors_})
+        return frame.join(self.confidence_intervals_)
+
     @property
     def log_likelihood_(self) -> float:
         """Total (weighted) log-likelihood at the estimate."""
@@ -164,15 +197,42 @@ class _TransactionModel(_Fitted):
                 empty, different lengths) or no repeat purchase at all.
             RuntimeError: the optimiser did not converge.
         """
+        x, age = _array(frequency, "frequency"), _array(T, "T")
         self._model = self._core_class.fit(
-            _array(frequency, "frequency"),
+            x,
             _array(recency, "recency"),
-            _array(T, "T"),
+            age,
             _weights(weights),
             **self._fit_options(max_iterations, tol),
             progress=as_callback(progress),
         )
+        self._max_frequency = int(x.max())
+        self._max_T = float(age.max())
+        self._after_fit()
         return self
+
+    def conditional_probability_alive_matrix(self, max_frequency: int | None = None, max_recency: int | None = None) -> np.ndarray:
+        """P(alive) on the grid recency 0..max_recency (rows) x frequency 0..max_frequency (columns) at
+        T = max_recency, as lifetimes (defaults: the largest frequency and T of the fitted data). Cells
+        no valid history has (frequency 0 with recency > 0) get the formula's value, as in lifetimes."""
+        if max_frequency is None or max_recency is None:
+            if getattr(self, "_max_T", None) is None:
+                raise ValueError("max_frequency and max_recency are needed for a model not fitted here")
+            max_frequency = self._max_frequency if max_frequency is None else max_frequency
+            max_recency = int(self._max_T) if max_recency is None else max_recency
+        return self._fitted.probability_alive_grid(int(max_frequency), int(max_recency))
+
+    def probability_of_no_purchase(self, h: Any, frequency: Any, recency: Any, T: Any) -> Any:
+        """P(no purchase in the next ``h`` time units | history): dead, or alive and not buying.
+        ``h`` may differ per customer (e.g. 7, 14 and 30 days ahead)."""
+        hs, x, tx, age = _broadcast(h, frequency, recency, T, names=("h", "frequency", "recency", "T"))
+        return _shaped(self._fitted.probability_no_purchase(hs, x, tx, age), h, frequency, recency, T)
+
+    def conditional_probability_alive_at(self, t: Any, frequency: Any, recency: Any, T: Any) -> Any:
+        """P(alive ``t`` time units after T | history), whatever she buys in between; t = 0 is
+        :meth:`conditional_probability_alive`."""
+        ts, x, tx, age = _broadcast(t, frequency, recency, T, names=("t", "frequency", "recency", "T"))
+        return _shaped(self._fitted.probability_alive_at(ts, x, tx, age), t, frequency, recency, T)
 
     def conditional_expected_number_of_purchases_up_to_time(self, t: Any, frequency: Any, recency: Any, T: Any) -> Any:
         """Expected purchases in the next ``t`` time units of customers with these histories."""
@@ -213,11 +273,25 @@ class ModifiedBetaGeo(_TransactionModel):
 
     _core_class = _core.ModifiedBetaGeoModel
 
+    def probability_of_n_purchases_up_to_time(self, t: Any, n: Any) -> Any:
+        """P(X(t) = n) for a new customer (who may drop out right after her first purchase)."""
+        ts, ns = _broadcast(t, n, names=("t", "n"))
+        if np.any(ns != np.floor(ns)) or np.any(ns < 0):
+            raise ValueError("n must be whole numbers >= 0")
+        return _shaped(self._fitted.probability_of_purchases(ns.astype(np.int64), ts), t, n)
+
 
 class ParetoNBD(_TransactionModel):
     """Pareto/NBD (Schmittlein et al. 1987); ``params_`` keys r, alpha, s, beta. lifetimes: ParetoNBDFitter."""
 
     _core_class = _core.ParetoNbdModel
+
+    def conditional_probability_of_n_purchases_up_to_time(self, n: Any, t: Any, frequency: Any, recency: Any, T: Any) -> Any:
+        """P(exactly ``n`` purchases in the next ``t`` time units | history), lifetimes' argument order."""
+        ns, ts, x, tx, age = _broadcast(n, t, frequency, recency, T, names=("n", "t", "frequency", "recency", "T"))
+        if np.any(ns != np.floor(ns)) or np.any(ns < 0):
+            raise ValueError("n must be whole numbers >= 0")
+        return _shaped(self._fitted.conditional_probability_of_purchases(ns.astype(np.int64), ts, x, tx, age), n, t, frequency, recency, T)
 
 
 class GammaGamma(_Fitted):
@@ -235,9 +309,12 @@ class GammaGamma(_Fitted):
         max_iterations: int = 1000,
         tol: float = 1e-7,
         progress: Any = None,
+        q_constraint: bool = False,
     ) -> GammaGamma:
         """Fits on returning customers: every frequency >= 1 and monetary_value > 0 (filter
-        ``frequency > 0`` first). Returns self.
+        ``frequency > 0`` first). Returns self. ``q_constraint=True`` keeps q > 1 (lifetimes' option),
+        so that the population mean spend p v / (q - 1) exists. Warns (UserWarning) when frequency
+        and monetary_value correlate above 0.3 in absolute value: the model assumes them independent.
 
         Raises:
             ValueError: a frequency of 0, a non-positive or non-finite value, different lengths.
@@ -249,7 +326,9 @@ class GammaGamma(_Fitted):
             _weights(weights),
             **self._fit_options(max_iterations, tol),
             progress=as_callback(progress),
+            q_constraint=bool(q_constraint),
         )
+        self._after_fit()
         return self
 
     def conditional_expected_average_profit(self, frequency: Any = None, monetary_value: Any = None) -> Any:
@@ -307,15 +386,42 @@ class BetaGeoBetaBinom(_Fitted):
     ) -> BetaGeoBetaBinom:
         """Fits on transactions x, the opportunity t_x of the last one and the opportunities n
         (whole numbers, x <= t_x <= n), with optional weights. Returns self."""
+        x = _array(frequency, "frequency")
+        w = _weights(weights)
         self._model = _core.BetaGeoBetaBinomModel.fit(
-            _array(frequency, "frequency"),
+            x,
             _array(recency, "recency"),
             _array(n_periods, "n_periods"),
-            _weights(weights),
+            w,
             **self._fit_options(max_iterations, tol),
             progress=as_callback(progress),
         )
+        self._frequency_counts = pd.Series(np.ones_like(x) if w is None else w).groupby(x).sum()
+        self._after_fit()
         return self
+
+    def probability_of_n_transactions_in_first_n_periods(self, n: int) -> pd.Series:
+        """P(X(n) = x) for x = 0..n: the distribution of a new customer's transactions over her
+        first ``n`` opportunities (FHS 2010, eq. 8), indexed by frequency; it sums to 1."""
+        if int(n) != n or n < 0:
+            raise ValueError("n must be a whole number >= 0")
+        x = np.arange(int(n) + 1, dtype=np.int64)
+        return pd.Series(self._fitted.probability_of_transactions(x, int(n)), index=pd.Index(x, name="frequency"), name="probability")
+
+    def expected_number_of_transactions_in_first_n_periods(self, n: int) -> pd.DataFrame:
+        """lifetimes' table: expected customers with each frequency observed in the fitted data over
+        the first ``n`` opportunities (P(X(n) = x) times the number of customers), column "model"."""
+        counts = getattr(self, "_frequency_counts", None)
+        if counts is None:
+            raise ValueError("expected_number_of_transactions_in_first_n_periods needs a model fitted here (it uses the data's frequencies)")
+        x = np.asarray(counts.index, dtype=np.int64)
+        probabilities = self._fitted.probability_of_transactions(x, int(n))
+        return pd.DataFrame({"model": probabilities * float(counts.sum())}, index=pd.Index(x.astype(np.float64), name="frequency"))
+
+    def probability_of_no_purchase(self, m_periods_in_future: Any, frequency: Any, recency: Any, n_periods: Any) -> Any:
+        """P(no transaction at the next ``m_periods_in_future`` opportunities | history)."""
+        m, x, tx, n = _broadcast(m_periods_in_future, frequency, recency, n_periods, names=("m_periods_in_future", "frequency", "recency", "n_periods"))
+        return _shaped(self._fitted.probability_no_purchase(m, x, tx, n), m_periods_in_future, frequency, recency, n_periods)
 
     def conditional_expected_number_of_purchases_up_to_time(
         self, m_periods_in_future: Any, frequency: Any, recency: Any, n_periods: Any
@@ -344,22 +450,63 @@ _NS_PER_DAY = 86_400 * 10**9
 _MONDAY = 4.0
 
 
-def _days(values: pd.Series, datetime_format: str | None) -> np.ndarray:
-    """Day numbers since 1970-01-01 (fractions for times of day); NaN for missing dates."""
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return values.to_numpy(dtype=np.float64, na_value=np.nan)
+def _numeric(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+
+def _as_date_text(values: pd.Series) -> pd.Series:
+    """Numbers written as dates (20250131 for "%Y%m%d") as the text the format reads; NaN stays NaN."""
+    numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    whole = np.isfinite(numbers) & (numbers == np.floor(numbers))
+    text = np.where(whole, np.char.mod("%d", np.where(whole, numbers, 0).astype(np.int64)), None)
+    other = np.isfinite(numbers) & ~whole
+    if other.any():
+        text[other] = values[other].astype(str).to_numpy()
+    return pd.Series(text, index=values.index, dtype=object)
+
+
+def _days(values: pd.Series, datetime_format: str | None, unit_ns: float = _NS_PER_DAY) -> np.ndarray:
+    """Day numbers since 1970-01-01 (fractions for times of day); NaN for missing dates. Numbers are
+    day numbers, unless ``datetime_format`` is given: then they are dates written as digits
+    (``20250131`` with "%Y%m%d"), as lifetimes reads them. ``unit_ns``: the unit of the result
+    (hours give exact whole numbers for whole hours)."""
+    if _numeric(values):
+        if datetime_format is None:
+            return values.to_numpy(dtype=np.float64, na_value=np.nan) * (_NS_PER_DAY / unit_ns)
+        values = _as_date_text(values)
     stamps = pd.to_datetime(values, format=datetime_format, errors="coerce")
     if getattr(stamps.dt, "tz", None) is not None:
         stamps = stamps.dt.tz_localize(None)
     ns = stamps.astype("datetime64[ns]").to_numpy().astype("int64").astype(np.float64)
     ns[stamps.isna().to_numpy()] = np.nan
-    return ns / _NS_PER_DAY
+    return ns / unit_ns
 
 
-def _day_of(value: Any, datetime_format: str | None) -> float:
+def _day_of(value: Any, datetime_format: str | None, name: str, unit_ns: float = _NS_PER_DAY) -> float:
+    """A period end as a day number: a number is a day number (or, with ``datetime_format``, a date
+    in digits); anything else a date, read with the format first and then without it."""
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        return float(value)
-    return float(_days(pd.Series([value]), datetime_format)[0])
+        if datetime_format is None:
+            return float(value) * (_NS_PER_DAY / unit_ns)
+        value = str(int(value)) if float(value).is_integer() else str(value)
+    day = float(_days(pd.Series([value]), datetime_format, unit_ns)[0])
+    if np.isnan(day) and datetime_format is not None:
+        day = float(_days(pd.Series([value]), None, unit_ns)[0])
+    if not np.isfinite(day):
+        raise ValueError(f"summary_from_transactions: {name} {value!r} is not a date")
+    return day
+
+
+def _looks_like_digit_dates(days: np.ndarray) -> bool:
+    """Day numbers of 19,000,101..21,001,231 (years 53,000 and later) are dates written as digits."""
+    finite = days[np.isfinite(days)]
+    return finite.size > 0 and finite.min() >= 19_000_101 and finite.max() <= 21_001_231 and bool(np.all(finite == np.floor(finite)))
+
+
+def _describe_day(day: float, column: pd.Series, datetime_format: str | None, unit_ns: float) -> str:
+    if _numeric(column) and datetime_format is None:
+        return f"day number {day * unit_ns / _NS_PER_DAY:g}"
+    return str(pd.Timestamp(int(round(day * unit_ns)), unit="ns"))
 
 
 def summary_from_transactions(
@@ -380,14 +527,17 @@ def summary_from_transactions(
     Args:
         transactions: one row per transaction.
         customer_id_col, datetime_col, monetary_value_col: column names. Dates are datetimes (or
-            strings ``pd.to_datetime`` reads) or numbers taken as day numbers.
+            strings ``pd.to_datetime`` reads), or numbers: day numbers, or with ``datetime_format``
+            dates written as digits (``19970101`` with ``"%Y%m%d"``, as in CDNOW_sample.txt).
         calibration_period_end: the last date of the calibration period; the summary then has the
             columns ``frequency_cal``, ``recency_cal``, ``T_cal``, ``monetary_value_cal``,
             ``frequency_holdout``, ``monetary_value_holdout`` and ``duration_holdout``.
         observation_period_end: the last date observed (default: the latest date in the log).
         freq: the bucket within which purchases collapse into one, and the base time unit: "D"
-            (days), "W" (Monday-based weeks, as pandas) or a whole number of days.
+            (days), "W" (Monday-based weeks, as pandas), "H" (hours) or a whole number of days.
         freq_multiplier: the output unit in buckets (7 with freq="D": weeks with daily resolution).
+        datetime_format: the format of the dates (strings, or numbers written as dates), and of
+            the period ends when they are given the same way.
 
     Returns:
         A DataFrame indexed by customer id (sorted). Rows that could not be used (missing customer,
@@ -396,24 +546,36 @@ def summary_from_transactions(
 
     Raises:
         ValueError: a column is missing, the periods are inconsistent, or no transaction falls in
-            the calibration period.
+            the calibration period (the message names the argument: ``calibration_period_end``, or
+            ``observation_period_end`` when there is no calibration period).
     """
     if not isinstance(transactions, pd.DataFrame):
         raise ValueError("transactions must be a pandas DataFrame")
     for col in (customer_id_col, datetime_col) + ((monetary_value_col,) if monetary_value_col else ()):
         if col not in transactions.columns:
             raise ValueError(f"summary_from_transactions: no column {col!r}")
+    # Everything below is in "time numbers": days, or hours for freq="H" (exact for whole hours).
+    unit_ns = float(_NS_PER_DAY)
     if freq == "D":
         bucket_days, origin = 1.0, 0.0
     elif freq == "W":
         bucket_days, origin = 7.0, _MONDAY
+    elif freq == "H":
+        bucket_days, origin, unit_ns = 1.0, 0.0, 3600.0 * 10**9
     elif isinstance(freq, (int, np.integer)) and not isinstance(freq, bool) and freq >= 1:
         bucket_days, origin = float(freq), 0.0
     else:
-        raise ValueError(f"freq must be 'D', 'W' or a whole number of days >= 1, got {freq!r}")
+        raise ValueError(f"freq must be 'D', 'W', 'H' or a whole number of days >= 1, got {freq!r}")
 
     codes, uniques = pd.factorize(transactions[customer_id_col], use_na_sentinel=True)
-    days = _days(transactions[datetime_col], datetime_format)
+    days = _days(transactions[datetime_col], datetime_format, unit_ns)
+    if datetime_format is None and _numeric(transactions[datetime_col]) and _looks_like_digit_dates(days * unit_ns / _NS_PER_DAY):
+        warnings.warn(
+            f"summary_from_transactions: {datetime_col!r} holds numbers like {int(np.nanmin(days))}, read as day numbers; "
+            "if they are dates written as digits, pass datetime_format (e.g. '%Y%m%d')",
+            UserWarning,
+            stacklevel=2,
+        )
     amounts = None
     if monetary_value_col:
         amounts = pd.to_numeric(transactions[monetary_value_col], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -422,21 +584,36 @@ def summary_from_transactions(
             raise ValueError("summary_from_transactions: no valid date")
         observation_end = float(np.nanmax(days))
     else:
-        observation_end = _day_of(observation_period_end, datetime_format)
-    calibration_end = observation_end if calibration_period_end is None else _day_of(calibration_period_end, datetime_format)
-    if not np.isfinite(observation_end) or not np.isfinite(calibration_end):
-        raise ValueError("summary_from_transactions: unreadable period end")
+        observation_end = _day_of(observation_period_end, datetime_format, "observation_period_end", unit_ns)
+    calibration_end = observation_end if calibration_period_end is None else _day_of(calibration_period_end, datetime_format, "calibration_period_end", unit_ns)
+    # The argument that bounds the calibration period, named as the caller named it.
+    end_name = "calibration_period_end" if calibration_period_end is not None else "observation_period_end"
+    if calibration_period_end is not None and observation_end < calibration_end:
+        raise ValueError(
+            f"summary_from_transactions: observation_period_end {observation_period_end!r} is before calibration_period_end {calibration_period_end!r}"
+        )
+    finite = days[np.isfinite(days)]
+    if finite.size and np.floor((finite.min() - origin) / bucket_days) > np.floor((calibration_end - origin) / bucket_days):
+        given = calibration_period_end if calibration_period_end is not None else observation_period_end
+        raise ValueError(
+            f"summary_from_transactions: no transaction on or before {end_name} {given!r}: the earliest date in "
+            f"{datetime_col!r} is {_describe_day(finite.min(), transactions[datetime_col], datetime_format, unit_ns)}"
+        )
 
-    result = _core.summarize_transactions(
-        np.ascontiguousarray(codes, dtype=np.int64),
-        np.ascontiguousarray(days),
-        None if amounts is None else np.ascontiguousarray(amounts),
-        calibration_end,
-        observation_end,
-        bucket_days,
-        origin,
-        float(freq_multiplier),
-    )
+    try:
+        result = _core.summarize_transactions(
+            np.ascontiguousarray(codes, dtype=np.int64),
+            np.ascontiguousarray(days),
+            None if amounts is None else np.ascontiguousarray(amounts),
+            calibration_end,
+            observation_end,
+            bucket_days,
+            origin,
+            float(freq_multiplier),
+        )
+    except ValueError as error:
+        message = str(error).replace("calibration_end", end_name).replace("observation_end", "observation_period_end")
+        raise ValueError(f"summary_from_transactions: {message}") from None
     index = pd.Index(uniques.take(result["customer"]), name=customer_id_col)
     suffix = "" if calibration_period_end is None else "_cal"
     columns: dict[str, Any] = {

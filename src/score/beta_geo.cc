@@ -112,7 +112,7 @@ absl::StatusOr<BetaGeoModel> BetaGeoModel::Fit(const PurchaseHistoryView& histor
   const std::array<double, 4> start = {1.0, std::max(max_age / 10.0, 1e-3), 1.0, 1.0};
   FitReport report;
   auto ll = [&rows](const Eigen::VectorXd& p, Eigen::VectorXd* g) { return detail::BetaGeoLogLikelihood(rows, p, g); };
-  absl::StatusOr<std::array<double, 4>> estimate = detail::FitParams("BG/NBD", rows, ll, start, options, &report);
+  absl::StatusOr<std::array<double, 4>> estimate = detail::FitParams<4>("BG/NBD", kNames, rows, ll, start, options, &report, {1.0, 1.0 / max_age, 1.0, 1.0});
   if (!estimate.ok()) return estimate.status();
   return BetaGeoModel(FromArray(*estimate), report);
 }
@@ -170,6 +170,20 @@ double BetaGeoModel::ProbabilityOfPurchases(int n, double t) const {
     probability += std::exp(detail::LogBeta(p.a + 1, p.b + n - 1) - log_beta_ab) * (1.0 - below);
   }
   return probability;
+}
+
+double BetaGeoModel::ProbabilityNoPurchase(double h, double x, double t_x, double T) const {
+  const BetaGeoParams& p = params_;
+  const double alive = ProbabilityAlive(x, t_x, T);
+  return 1.0 - alive + alive * std::exp((p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + h)));
+}
+
+double BetaGeoModel::ProbabilityAliveAt(double t, double x, double t_x, double T) const {
+  const BetaGeoParams& p = params_;
+  const double alive = ProbabilityAlive(x, t_x, T);
+  if (t == 0) return alive;
+  const double hyp = detail::Hyp2F1(p.r + x, p.b + x, p.a + p.b + x, t / (p.alpha + T + t));
+  return alive * std::exp((p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + t))) * hyp;
 }
 
 std::string BetaGeoModel::Save() const {

@@ -251,3 +251,262 @@ def test_fits_release_the_gil(cdnow):
         thread.join(timeout=60)
     assert len(results) == 4
     assert all(r == results[0] for r in results)
+
+
+# ---------------------------------------------------------------------------------------------
+# lifetimes gaps (issue 16): integer dates, penalty scaling, missing methods, row-level refusals.
+
+
+def _raw_cdnow() -> pd.DataFrame:
+    return pd.read_csv(DATA / "CDNOW_sample.txt", sep=r"\s+", header=None, names=["id", "customer", "date", "cds", "amount"])
+
+
+def test_summary_reads_integer_dates_with_a_format():
+    raw = _raw_cdnow()  # dates are integers such as 19970101
+    assert pd.api.types.is_integer_dtype(raw["date"])
+    ours = oneid.summary_from_transactions(
+        raw, "customer", "date", "amount", calibration_period_end=19970930, observation_period_end=19980630,
+        freq_multiplier=7, datetime_format="%Y%m%d",
+    )
+    # FHL 2005's calibration period: 39 weeks from 1997-01-01; the last first purchase is on
+    # 1997-03-25 and the youngest customer's T is 27 weeks, the oldest's 38.86.
+    assert ours["T_cal"].max() == pytest.approx(272 / 7)
+    theirs = _quiet(
+        lifetimes.utils.calibration_and_holdout_data, raw, "customer", "date", calibration_period_end="19970930",
+        observation_period_end="19980630", freq="D", freq_multiplier=7, monetary_value_col="amount", datetime_format="%Y%m%d",
+    ).sort_index()
+    for column in ("frequency_cal", "recency_cal", "T_cal", "frequency_holdout"):
+        np.testing.assert_allclose(ours[column].to_numpy(), theirs[column].to_numpy(dtype=float), err_msg=column)
+    # Without observation_period_end the last date of the log ends the period (not day 19,980,630).
+    plain = oneid.summary_from_transactions(raw, "customer", "date", freq_multiplier=7, datetime_format="%Y%m%d")
+    reference = _quiet(
+        lifetimes.utils.summary_data_from_transaction_data, raw, "customer", "date", freq="D", freq_multiplier=7,
+        datetime_format="%Y%m%d",
+    ).sort_index()
+    np.testing.assert_allclose(plain["T"].to_numpy(), reference["T"].to_numpy(dtype=float))
+    assert plain["T"].max() < 80
+    # Without a format, numbers are day numbers, and digit dates get a warning.
+    with pytest.warns(UserWarning, match="datetime_format"):
+        oneid.summary_from_transactions(raw, "customer", "date")
+
+
+def test_summary_errors_name_the_argument_the_caller_gave():
+    raw = _raw_cdnow()
+    with pytest.raises(ValueError, match=r"no transaction on or before observation_period_end .*1996") as error:
+        oneid.summary_from_transactions(raw, "customer", "date", observation_period_end="19961231", datetime_format="%Y%m%d")
+    assert "1997-01-01" in str(error.value)
+    assert "calibration" not in str(error.value)
+    with pytest.raises(ValueError, match=r"no transaction on or before calibration_period_end"):
+        oneid.summary_from_transactions(
+            raw, "customer", "date", calibration_period_end="19961231", observation_period_end="19980630", datetime_format="%Y%m%d"
+        )
+    with pytest.raises(ValueError, match=r"observation_period_end .* is before calibration_period_end"):
+        oneid.summary_from_transactions(
+            raw, "customer", "date", calibration_period_end="19971231", observation_period_end="19970630", datetime_format="%Y%m%d"
+        )
+    with pytest.raises(ValueError, match="observation_period_end 'soon' is not a date"):
+        oneid.summary_from_transactions(raw, "customer", "date", observation_period_end="soon", datetime_format="%Y%m%d")
+
+
+def test_summary_in_hours():
+    t = pd.DataFrame({
+        "customer": ["a", "a", "a", "b", "b"],
+        "when": pd.to_datetime(["2024-03-01 09:10", "2024-03-01 09:50", "2024-03-01 13:05", "2024-03-01 10:00", "2024-03-02 10:59"]),
+    })
+    s = oneid.summary_from_transactions(t, "customer", "when", observation_period_end="2024-03-02 12:00", freq="H")
+    # a: hours 9 and 13 (the two purchases at 9:xx collapse), so one repeat, recency 4 h, T 27 h.
+    assert s.loc["a"].tolist() == [1.0, 4.0, 27.0]
+    assert s.loc["b"].tolist() == [1.0, 24.0, 26.0]
+    try:
+        theirs = _quiet(lifetimes.utils.summary_data_from_transaction_data, t, "customer", "when",
+                        observation_period_end="2024-03-02 12:00", freq="h").sort_index()
+    except Exception:  # lifetimes under pandas 3 may not take hours at all
+        return
+    np.testing.assert_allclose(s[["frequency", "recency", "T"]].to_numpy(), theirs[["frequency", "recency", "T"]].to_numpy(dtype=float))
+
+
+@pytest.mark.parametrize(("ours", "theirs"), [(oneid.BetaGeo, lifetimes.BetaGeoFitter), (oneid.ModifiedBetaGeo, lifetimes.ModifiedBetaGeoFitter)])
+def test_penalty_matches_lifetimes_scaling(cdnow, ours, theirs):
+    x, tx, T = cdnow["frequency"], cdnow["recency"], cdnow["T"]
+    model = ours(penalizer_coef=0.1).fit(x, tx, T)
+    reference = _quiet(theirs(penalizer_coef=0.1).fit, x, tx, T)
+    for key in ("r", "alpha", "a", "b"):
+        assert model.params_[key] == pytest.approx(reference.params_[key], rel=5e-3), key
+    np.testing.assert_allclose(
+        model.conditional_expected_number_of_purchases_up_to_time(39, x, tx, T),
+        _quiet(reference.conditional_expected_number_of_purchases_up_to_time, 39, x, tx, T),
+        rtol=1e-2,
+    )
+
+
+@pytest.mark.parametrize("model_class", [oneid.BetaGeo, oneid.ModifiedBetaGeo, oneid.ParetoNBD])
+def test_penalised_forecast_does_not_depend_on_the_time_unit(cdnow, model_class):
+    x, tx, T = cdnow["frequency"], cdnow["recency"], cdnow["T"]
+    weeks = model_class(penalizer_coef=0.1).fit(x, tx, T)
+    days = model_class(penalizer_coef=0.1).fit(x, tx * 7, T * 7)
+    np.testing.assert_allclose(
+        weeks.conditional_expected_number_of_purchases_up_to_time(39, x, tx, T),
+        days.conditional_expected_number_of_purchases_up_to_time(273, x, tx * 7, T * 7),
+        rtol=1e-4,
+    )
+    # The penalty does something: the penalised estimate is not the maximum-likelihood one.
+    plain = model_class().fit(x, tx, T)
+    assert abs(weeks.params_["r"] - plain.params_["r"]) > 1e-3
+
+
+def test_probability_alive_matrix_matches_lifetimes(cdnow):
+    x, tx, T = cdnow["frequency"], cdnow["recency"], cdnow["T"]
+    for ours, theirs in ((oneid.BetaGeo, lifetimes.BetaGeoFitter), (oneid.ParetoNBD, lifetimes.ParetoNBDFitter)):
+        model = ours().fit(x, tx, T)
+        reference = _quiet(theirs().fit, x, tx, T)
+        mine = model.conditional_probability_alive_matrix()
+        expected = _quiet(reference.conditional_probability_alive_matrix)
+        assert mine.shape == expected.shape == (int(T.max()) + 1, int(x.max()) + 1)
+        np.testing.assert_allclose(mine, expected, rtol=5e-3, atol=1e-9)
+        assert model.conditional_probability_alive_matrix(5, 10).shape == (11, 6)
+
+
+def test_pareto_conditional_probability_of_n_purchases(cdnow):
+    x, tx, T = cdnow["frequency"], cdnow["recency"], cdnow["T"]
+    model = oneid.ParetoNBD().fit(x, tx, T)
+    reference = _quiet(lifetimes.ParetoNBDFitter().fit, x, tx, T)
+    for row in (0, 1, 5, 100):
+        for n in (0, 1, 2, 5):
+            ours = model.conditional_probability_of_n_purchases_up_to_time(n, 39, x[row], tx[row], T[row])
+            theirs = float(_quiet(reference.conditional_probability_of_n_purchases_up_to_time, n, 39, x[row], tx[row], T[row]))
+            assert ours == pytest.approx(theirs, rel=5e-3, abs=1e-7), (row, n)
+    # A distribution whose mean is the conditional expectation.
+    n = np.arange(0, 200)
+    probabilities = model.conditional_probability_of_n_purchases_up_to_time(n, 39, 5, 30.0, 38.0)
+    assert probabilities.sum() == pytest.approx(1.0, abs=1e-8)
+    assert (n * probabilities).sum() == pytest.approx(model.conditional_expected_number_of_purchases_up_to_time(39, 5, 30.0, 38.0), rel=1e-6)
+
+
+def test_mbg_probability_of_n_purchases(cdnow):
+    x, tx, T = cdnow["frequency"], cdnow["recency"], cdnow["T"]
+    model = oneid.ModifiedBetaGeo().fit(x, tx, T)
+    reference = _quiet(lifetimes.ModifiedBetaGeoFitter().fit, x, tx, T)
+    for n in range(6):
+        assert model.probability_of_n_purchases_up_to_time(39, n) == pytest.approx(
+            float(_quiet(reference.probability_of_n_purchases_up_to_time, 39, n)), rel=5e-3
+        )
+    assert model.probability_of_n_purchases_up_to_time(39, np.arange(400)).sum() == pytest.approx(1.0, abs=1e-6)
+
+
+def test_bgbb_distribution_of_transactions(donations):
+    f, r, n, w = donations["frequency"], donations["recency"], donations["periods"], donations["weights"]
+    model = oneid.BetaGeoBetaBinom().fit(f, r, n, w)
+    reference = _quiet(lifetimes.BetaGeoBetaBinomFitter().fit, f, r, n, w)
+    ours = model.expected_number_of_transactions_in_first_n_periods(6)
+    theirs = _quiet(reference.expected_number_of_transactions_in_first_n_periods, 6)
+    np.testing.assert_allclose(ours["model"].to_numpy(), theirs["model"].to_numpy(dtype=float), rtol=5e-3)
+    distribution = model.probability_of_n_transactions_in_first_n_periods(6)
+    assert distribution.sum() == pytest.approx(1.0, abs=1e-12)
+    assert (distribution.index * distribution).sum() == pytest.approx(model.expected_number_of_purchases_up_to_time(6), rel=1e-9)
+
+
+def test_gamma_gamma_q_constraint(cdnow_spend):
+    returning = cdnow_spend[cdnow_spend["x"] > 0]
+    # On CDNOW q = 3.74 > 1: the constraint does not bind and both fits agree with lifetimes.
+    constrained = oneid.GammaGamma().fit(returning["x"], returning["zbar"], q_constraint=True)
+    reference = _quiet(lifetimes.GammaGammaFitter().fit, returning["x"], returning["zbar"], q_constraint=True)
+    for key in ("p", "q", "v"):
+        assert constrained.params_[key] == pytest.approx(reference.params_[key], rel=2e-3)
+    # Heavy-tailed spend pushes the unconstrained q below 1 (no finite population mean).
+    rng = np.random.default_rng(3)
+    x = rng.integers(1, 6, 400).astype(float)
+    m = np.exp(rng.normal(3, 2.0, 400))
+    free = oneid.GammaGamma().fit(x, m)
+    assert free.params_["q"] < 1
+    bounded = oneid.GammaGamma().fit(x, m, q_constraint=True)
+    assert bounded.params_["q"] >= 1
+    bounded_ref = _quiet(lifetimes.GammaGammaFitter().fit, x, m, q_constraint=True)
+    for key in ("p", "q", "v"):
+        assert bounded.params_[key] == pytest.approx(bounded_ref.params_[key], rel=1e-2), key
+    assert bounded.log_likelihood_ <= free.log_likelihood_ + 1e-9
+    assert np.isfinite(bounded.conditional_expected_average_profit()) and bounded.conditional_expected_average_profit() > 0
+
+
+def test_gamma_gamma_warns_on_frequency_spend_correlation():
+    rng = np.random.default_rng(5)
+    x = rng.integers(1, 10, 500).astype(float)
+    m = 10 * x + rng.gamma(2.0, 5.0, 500)
+    with pytest.warns(UserWarning, match="correlate at 0.9"):
+        oneid.GammaGamma().fit(x, m)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        oneid.GammaGamma().fit(x, rng.gamma(2.0, 5.0, 500) + 1)
+
+
+def test_refusals_name_every_inconsistent_row():
+    x = [2, 0, 1, 0, 0]
+    tx = [5, 3, 4, 0, 7]
+    T = [10, 10, 10, 10, 10]
+    with pytest.raises(ValueError, match=r"row 1 \(frequency 0, recency 3, T 10\): frequency 0 with recency > 0.*2 rows like this: 1, 4"):
+        oneid.BetaGeo().fit(x, tx, T)
+    with pytest.raises(ValueError, match=r"frequency > 0 with recency 0.*1 row like this: 0"):
+        oneid.ParetoNBD().fit([1, 1], [0, 2], [5, 5])
+
+
+def test_summary_has_lifetimes_standard_errors(cdnow, cdnow_spend, donations):
+    x, tx, T = cdnow["frequency"], cdnow["recency"], cdnow["T"]
+    for ours, theirs in ((oneid.BetaGeo, lifetimes.BetaGeoFitter), (oneid.ModifiedBetaGeo, lifetimes.ModifiedBetaGeoFitter)):
+        model = ours().fit(x, tx, T)
+        reference = _quiet(theirs().fit, x, tx, T)
+        summary = model.summary
+        assert list(summary.columns) == ["coef", "se(coef)", "lower 95% bound", "upper 95% bound"]
+        np.testing.assert_allclose(summary["se(coef)"].to_numpy(), reference.summary["se(coef)"].to_numpy(dtype=float), rtol=2e-2,
+                                   err_msg=ours.__name__)
+    # lifetimes' ParetoNBDFitter has no standard errors: check against the inverse of a Hessian of
+    # the log-likelihood taken here by finite differences in the natural parameters.
+    pnbd = oneid.ParetoNBD().fit(x, tx, T)
+    names = list(pnbd.params_)
+    theta = np.array([pnbd.params_[k] for k in names])
+
+    def ll(values):
+        return oneid.ParetoNBD.from_params(**dict(zip(names, values))).log_likelihood(x, tx, T)
+
+    steps = theta * 1e-3
+    hessian = np.empty((4, 4))
+    for i in range(4):
+        for j in range(4):
+            def at(di, dj):
+                point = theta.copy()
+                point[i] += di * steps[i]
+                point[j] += dj * steps[j]
+                return ll(point)
+            hessian[i, j] = (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * steps[i] * steps[j])
+    expected = np.sqrt(np.diag(np.linalg.inv(-hessian)))
+    np.testing.assert_allclose(pnbd.summary["se(coef)"].to_numpy(), expected, rtol=2e-2)
+    assert (pnbd.summary["lower 95% bound"] < pnbd.summary["coef"]).all()
+
+    returning = cdnow_spend[cdnow_spend["x"] > 0]
+    gg = oneid.GammaGamma().fit(returning["x"], returning["zbar"])
+    gg_ref = _quiet(lifetimes.GammaGammaFitter().fit, returning["x"], returning["zbar"])
+    np.testing.assert_allclose(gg.summary["se(coef)"].to_numpy(), gg_ref.summary["se(coef)"].to_numpy(dtype=float), rtol=2e-2)
+    f, r, n, w = donations["frequency"], donations["recency"], donations["periods"], donations["weights"]
+    bb = oneid.BetaGeoBetaBinom().fit(f, r, n, w)
+    bb_ref = _quiet(lifetimes.BetaGeoBetaBinomFitter().fit, f, r, n, w)
+    np.testing.assert_allclose(bb.summary["se(coef)"].to_numpy(), bb_ref.summary["se(coef)"].to_numpy(dtype=float), rtol=2e-2)
+
+
+def test_horizon_predictions(cdnow, donations):
+    x, tx, T = cdnow["frequency"], cdnow["recency"], cdnow["T"]
+    for model_class in (oneid.BetaGeo, oneid.ModifiedBetaGeo, oneid.ParetoNBD):
+        model = model_class().fit(x, tx, T)
+        # 1, 2 and 4.3 weeks ahead for one customer; later horizons are less quiet.
+        quiet = model.probability_of_no_purchase(np.array([1.0, 2.0, 4.3]), 2, 30.43, 38.86)
+        assert np.all(np.diff(quiet) < 0) and np.all((quiet > 0) & (quiet < 1))
+        alive = model.conditional_probability_alive(x, tx, T)
+        assert isinstance(model.probability_of_no_purchase(4.3, x, tx, T), pd.Series)
+        # Not buying is at least as likely as being dead.
+        assert np.all(model.probability_of_no_purchase(4.3, x, tx, T) >= 1 - alive - 1e-12)
+        np.testing.assert_allclose(model.conditional_probability_alive_at(0, x, tx, T), alive, rtol=1e-12)
+        assert np.all(model.conditional_probability_alive_at(39, x, tx, T) <= alive + 1e-12)
+        with pytest.raises(ValueError, match="h must be finite"):
+            model.probability_of_no_purchase(-1, 2, 30.43, 38.86)
+    f, r, n, w = donations["frequency"], donations["recency"], donations["periods"], donations["weights"]
+    bb = oneid.BetaGeoBetaBinom().fit(f, r, n, w)
+    np.testing.assert_allclose(
+        bb.probability_of_no_purchase(1, f, r, n), 1 - bb.conditional_expected_number_of_purchases_up_to_time(1, f, r, n), atol=1e-12
+    )

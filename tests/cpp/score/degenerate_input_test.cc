@@ -46,7 +46,7 @@ const std::vector<Case>& Cases() {
 template <typename Model>
 void CheckFit(const char* model) {
   for (const Case& c : Cases()) {
-    absl::StatusOr<Model> fitted = Model::Fit({.frequency = c.x, .recency = c.t_x, .age = c.T});
+    absl::StatusOr<Model> fitted = Model::Fit({.frequency = c.x, .recency = c.t_x, .age = c.T, .weights = absl::Span<const double>()});
     if (!fitted.ok()) {
       EXPECT_FALSE(fitted.status().message().empty()) << model << " / " << c.name;
       continue;
@@ -65,7 +65,7 @@ TEST(DegenerateInputTest, InvalidHistoriesAreRejectedNotScored) {
   // NaN, recency after T and negative values are errors, named by row and field.
   for (const Case& c : Cases()) {
     if (std::string(c.name) != "NaN" && std::string(c.name) != "recency after T") continue;
-    EXPECT_FALSE(ValidatePurchaseHistory({.frequency = c.x, .recency = c.t_x, .age = c.T}).ok()) << c.name;
+    EXPECT_FALSE(ValidatePurchaseHistory({.frequency = c.x, .recency = c.t_x, .age = c.T, .weights = absl::Span<const double>()}).ok()) << c.name;
   }
 }
 
@@ -75,10 +75,13 @@ TEST(DegenerateInputTest, GammaGammaAndBgBb) {
   EXPECT_FALSE(GammaGammaModel::Fit(std::vector<double>{0, 0}, std::vector<double>{10, 20}).ok());
   EXPECT_FALSE(GammaGammaModel::Fit(std::vector<double>{1, 2}, std::vector<double>{kNaN, 20}).ok());
   const absl::StatusOr<GammaGammaModel> one = GammaGammaModel::Fit(std::vector<double>{2}, std::vector<double>{35});
-  if (one.ok()) EXPECT_TRUE(std::isfinite(one->report().log_likelihood));
-  EXPECT_FALSE(BetaGeoBetaBinomModel::Fit({.frequency = empty, .recency = empty, .n_periods = empty}).ok());
+  if (one.ok()) {
+    EXPECT_TRUE(std::isfinite(one->report().log_likelihood));
+  }
+  EXPECT_FALSE(BetaGeoBetaBinomModel::Fit({.frequency = empty, .recency = empty, .n_periods = empty, .weights = absl::Span<const double>()}).ok());
   EXPECT_FALSE(BetaGeoBetaBinomModel::Fit({.frequency = std::vector<double>{3}, .recency = std::vector<double>{2},
-                                           .n_periods = std::vector<double>{2}})
+                                           .n_periods = std::vector<double>{2},
+                                           .weights = absl::Span<const double>()})
                    .ok());  // more transactions than opportunities
 }
 
@@ -96,7 +99,9 @@ TEST(DegenerateInputTest, RfmLogisticEvaluationAndSegments) {
   const std::vector<double> empty;
   // RFM over nobody is an empty result, documented; NaN is an error naming the row.
   const absl::StatusOr<RfmResult> none = ComputeRfm(empty, empty, empty);
-  if (none.ok()) EXPECT_EQ(none->size(), 0u);
+  if (none.ok()) {
+    EXPECT_EQ(none->size(), 0u);
+  }
   EXPECT_FALSE(ComputeRfm(std::vector<double>{kNaN}, std::vector<double>{1}, std::vector<double>{1}).ok());
   const absl::StatusOr<RfmResult> one = ComputeRfm(std::vector<double>{3}, std::vector<double>{1}, std::vector<double>{9});
   ASSERT_OK(one);
@@ -115,7 +120,9 @@ TEST(DegenerateInputTest, RfmLogisticEvaluationAndSegments) {
   EXPECT_FALSE(RocAuc(std::vector<double>{1, 1}, std::vector<double>{0.2, 0.3}).ok()) << "AUC needs both classes";
   EXPECT_FALSE(BrierScore(std::vector<double>{1}, std::vector<double>{kNaN}).ok());
 
-  segment::KMeans kmeans(segment::KMeansOptions{.n_clusters = 3});
+  segment::KMeansOptions three_clusters;
+  three_clusters.n_clusters = 3;
+  segment::KMeans kmeans(three_clusters);
   EXPECT_FALSE(kmeans.Fit(Eigen::MatrixXd(0, 2)).ok());
   EXPECT_FALSE(kmeans.Fit(Eigen::MatrixXd::Ones(2, 2)).ok()) << "fewer rows than clusters";
   Eigen::MatrixXd with_nan = Eigen::MatrixXd::Ones(5, 2);
