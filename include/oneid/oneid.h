@@ -32,6 +32,7 @@
 #include "oneid/score/gamma_gamma.h"
 #include "oneid/score/modified_beta_geo.h"
 #include "oneid/score/pareto_nbd.h"
+#include "oneid/score/prediction_intervals.h"
 #include "oneid/score/profile_scorer.h"
 #include "oneid/score/purchase_history.h"
 #include "oneid/score/transaction_summary.h"

@@ -78,6 +78,24 @@ def _broadcast(*values: Any, names: tuple[str, ...]) -> list[np.ndarray]:
     return [_array(a, n) for a, n in zip(arrays, names)]
 
 
+def _interval_frame(result: dict[str, Any], *inputs: Any) -> pd.DataFrame:
+    """Per-customer estimate, lower, upper, se; the total in ``attrs["total"]``."""
+    index = _index_of(*inputs)
+    n = len(result["estimate"])
+    frame = pd.DataFrame(
+        {"estimate": result["estimate"], "lower": result["lower"], "upper": result["upper"], "se": result["standard_error"]},
+        index=index if index is not None and len(index) == n else None,
+    )
+    frame.attrs["level"] = float(result["level"])
+    frame.attrs["total"] = {
+        "estimate": float(result["total"]),
+        "lower": float(result["total_lower"]),
+        "upper": float(result["total_upper"]),
+        "se": float(result["total_standard_error"]),
+    }
+    return frame
+
+
 def _weights(weights: Any) -> np.ndarray | None:
     return None if weights is None else _array(weights, "weights")
 
@@ -222,6 +240,24 @@ class _TransactionModel(_Fitted):
             max_recency = int(self._max_T) if max_recency is None else max_recency
         return self._fitted.probability_alive_grid(int(max_frequency), int(max_recency))
 
+    def conditional_expected_number_of_purchases_up_to_time_interval(
+        self, t: float, frequency: Any, recency: Any, T: Any, level: float = 0.9
+    ) -> pd.DataFrame:
+        """Expected purchases in the next ``t`` with an interval from the uncertainty of the
+        estimated parameters (delta method on the fit's covariance; log scale), per customer and for
+        the total. Returns a DataFrame (estimate, lower, upper, se) with ``attrs["total"]`` (estimate,
+        lower, upper, se) and ``attrs["level"]``. RuntimeError for a model without covariance (made by
+        from_params or load); ValueError for a level outside (0, 1) or invalid histories."""
+        x, tx, age = _broadcast(frequency, recency, T, names=("frequency", "recency", "T"))
+        return _interval_frame(_core.expected_purchases_intervals(self._fitted, float(t), x, tx, age, float(level)), frequency, recency, T)
+
+    def conditional_probability_alive_interval(self, frequency: Any, recency: Any, T: Any, level: float = 0.9) -> pd.DataFrame:
+        """P(alive) with an interval from parameter uncertainty (logit scale); the total is the
+        expected number of customers alive. Same return convention as
+        :meth:`conditional_expected_number_of_purchases_up_to_time_interval`."""
+        x, tx, age = _broadcast(frequency, recency, T, names=("frequency", "recency", "T"))
+        return _interval_frame(_core.probability_alive_intervals(self._fitted, x, tx, age, float(level)), frequency, recency, T)
+
     def probability_of_no_purchase(self, h: Any, frequency: Any, recency: Any, T: Any) -> Any:
         """P(no purchase in the next ``h`` time units | history): dead, or alive and not buying.
         ``h`` may differ per customer (e.g. 7, 14 and 30 days ahead)."""
@@ -362,6 +398,30 @@ class GammaGamma(_Fitted):
             transaction_prediction_model._fitted, self._fitted, x, tx, age, m, int(time), float(discount_rate), _PERIODS_PER_MONTH[freq]
         )
         return _shaped(values, frequency, recency, T, monetary_value)
+
+    def customer_lifetime_value_interval(
+        self,
+        transaction_prediction_model: _TransactionModel,
+        frequency: Any,
+        recency: Any,
+        T: Any,
+        monetary_value: Any,
+        time: int = 12,
+        discount_rate: float = 0.01,
+        freq: str = "D",
+        level: float = 0.9,
+    ) -> pd.DataFrame:
+        """:meth:`customer_lifetime_value` with an interval from the uncertainty of both fitted
+        models (delta method, log scale), per customer and for the total (``attrs["total"]``)."""
+        if freq not in _PERIODS_PER_MONTH:
+            raise ValueError(f"freq must be one of {sorted(_PERIODS_PER_MONTH)}, got {freq!r}")
+        if not isinstance(transaction_prediction_model, _TransactionModel):
+            raise TypeError("transaction_prediction_model must be a fitted BetaGeo, ModifiedBetaGeo or ParetoNBD")
+        x, tx, age, m = _broadcast(frequency, recency, T, monetary_value, names=("frequency", "recency", "T", "monetary_value"))
+        result = _core.customer_lifetime_value_intervals(
+            transaction_prediction_model._fitted, self._fitted, x, tx, age, m, int(time), float(discount_rate), _PERIODS_PER_MONTH[freq], float(level)
+        )
+        return _interval_frame(result, frequency, recency, T, monetary_value)
 
     def log_likelihood(self, frequency: Any, monetary_value: Any, weights: Any = None) -> float:
         return float(self._fitted.log_likelihood(_array(frequency, "frequency"), _array(monetary_value, "monetary_value"), _weights(weights)))

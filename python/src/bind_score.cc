@@ -26,6 +26,7 @@
 #include "oneid/score/gamma_gamma.h"
 #include "oneid/score/modified_beta_geo.h"
 #include "oneid/score/pareto_nbd.h"
+#include "oneid/score/prediction_intervals.h"
 #include "oneid/score/purchase_history.h"
 #include "oneid/score/transaction_summary.h"
 
@@ -242,6 +243,52 @@ py::array Clv(const Model& transactions, const GammaGammaModel& spend, const Dou
   const absl::Span<const double> m = Span1d(monetary_value, "monetary_value");
   const score::ClvOptions options{months, monthly_discount_rate, periods_per_month};
   return Batch([&] { return score::CustomerLifetimeValue(transactions, spend, view, m, options); });
+}
+
+py::dict IntervalsToDict(score::PredictionIntervals&& r) {
+  return py::dict("level"_a = r.level, "estimate"_a = ToNumpy(std::move(r.estimate)), "lower"_a = ToNumpy(std::move(r.lower)),
+                  "upper"_a = ToNumpy(std::move(r.upper)), "standard_error"_a = ToNumpy(std::move(r.standard_error)),
+                  "total"_a = r.total, "total_lower"_a = r.total_lower, "total_upper"_a = r.total_upper,
+                  "total_standard_error"_a = r.total_standard_error);
+}
+
+template <typename Fn>
+py::dict IntervalsWithoutGil(Fn&& fn) {
+  absl::StatusOr<score::PredictionIntervals> out = [&] {
+    py::gil_scoped_release nogil;
+    return fn();
+  }();
+  return IntervalsToDict(ValueOrThrow(std::move(out)));
+}
+
+template <typename Model>
+void BindIntervals(py::module_& m) {
+  m.def(
+      "expected_purchases_intervals",
+      [](const Model& model, double t, const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T, double level) {
+        const score::PurchaseHistoryView view = HistoryView(x, t_x, T, std::nullopt);
+        return IntervalsWithoutGil([&] { return score::ExpectedPurchasesIntervals(model, view, t, level); });
+      },
+      "model"_a, "t"_a, "frequency"_a, "recency"_a, "T"_a, "level"_a = 0.9);
+  m.def(
+      "probability_alive_intervals",
+      [](const Model& model, const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T, double level) {
+        const score::PurchaseHistoryView view = HistoryView(x, t_x, T, std::nullopt);
+        return IntervalsWithoutGil([&] { return score::ProbabilityAliveIntervals(model, view, level); });
+      },
+      "model"_a, "frequency"_a, "recency"_a, "T"_a, "level"_a = 0.9);
+  m.def(
+      "customer_lifetime_value_intervals",
+      [](const Model& model, const GammaGammaModel& spend, const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T,
+         const DoubleArray& monetary_value, int months, double monthly_discount_rate, double periods_per_month,
+         double level) {
+        const score::PurchaseHistoryView view = HistoryView(x, t_x, T, std::nullopt);
+        const absl::Span<const double> mv = Span1d(monetary_value, "monetary_value");
+        const score::ClvOptions options{months, monthly_discount_rate, periods_per_month};
+        return IntervalsWithoutGil([&] { return score::CustomerLifetimeValueIntervals(model, spend, view, mv, options, level); });
+      },
+      "transactions"_a, "spend"_a, "frequency"_a, "recency"_a, "T"_a, "monetary_value"_a, "months"_a,
+      "monthly_discount_rate"_a, "periods_per_month"_a, "level"_a = 0.9);
 }
 
 py::dict SummaryToDict(score::TransactionSummary&& s) {
@@ -493,6 +540,11 @@ void BindScore(py::module_& m) {
   m.def("customer_lifetime_value", &Clv<ParetoNbdModel>, "transactions"_a, "spend"_a, "frequency"_a, "recency"_a, "T"_a,
         "monetary_value"_a, "months"_a, "monthly_discount_rate"_a, "periods_per_month"_a,
         "Discounted expected spend over `months` months (lifetimes' convention; see customer_lifetime_value.h).");
+
+  // -- Intervals from parameter uncertainty -----------------------------------------------------
+  BindIntervals<BetaGeoModel>(m);
+  BindIntervals<ModifiedBetaGeoModel>(m);
+  BindIntervals<ParetoNbdModel>(m);
 
   // -- Transaction summaries --------------------------------------------------------------------
   m.def(

@@ -510,3 +510,27 @@ def test_horizon_predictions(cdnow, donations):
     np.testing.assert_allclose(
         bb.probability_of_no_purchase(1, f, r, n), 1 - bb.conditional_expected_number_of_purchases_up_to_time(1, f, r, n), atol=1e-12
     )
+
+
+def test_intervals_from_parameter_uncertainty(cdnow_spend):
+    x, tx, T, m = cdnow_spend["x"], cdnow_spend["t_x"], cdnow_spend["T"], cdnow_spend["zbar"]
+    bg = oneid.BetaGeo().fit(x, tx, T)
+    ninety = bg.conditional_expected_number_of_purchases_up_to_time_interval(39, x, tx, T)
+    fifty = bg.conditional_expected_number_of_purchases_up_to_time_interval(39, x, tx, T, level=0.5)
+    assert list(ninety.columns) == ["estimate", "lower", "upper", "se"] and ninety.index.equals(x.index)
+    np.testing.assert_allclose(ninety["estimate"], bg.conditional_expected_number_of_purchases_up_to_time(39, x, tx, T), rtol=1e-12)
+    assert (ninety["lower"] <= fifty["lower"]).all() and (fifty["upper"] <= ninety["upper"]).all()
+    total = ninety.attrs["total"]
+    assert total["lower"] < ninety["estimate"].sum() < total["upper"]
+    assert ninety.attrs["level"] == 0.9
+    alive = bg.conditional_probability_alive_interval(x, tx, T)
+    assert ((alive["lower"] >= 0) & (alive["upper"] <= 1)).all()
+    returning = cdnow_spend[x > 0]
+    gg = oneid.GammaGamma().fit(returning["x"], returning["zbar"])
+    clv = gg.customer_lifetime_value_interval(bg, x, tx, T, m, time=12, discount_rate=0.01, freq="W")
+    np.testing.assert_allclose(clv["estimate"], gg.customer_lifetime_value(bg, x, tx, T, m, time=12, discount_rate=0.01, freq="W"), rtol=1e-9)
+    assert (clv["lower"] <= clv["estimate"]).all() and (clv["estimate"] <= clv["upper"]).all()
+    with pytest.raises(RuntimeError, match="covariance"):
+        oneid.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426).conditional_probability_alive_interval(x, tx, T)
+    with pytest.raises(ValueError, match="level"):
+        bg.conditional_probability_alive_interval(x, tx, T, level=1.0)
