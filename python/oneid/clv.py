@@ -1,4 +1,5 @@
-"""Customer-base models: BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma, BG/BB, CLV and summaries.
+"""Customer-base models: BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma, BG/BB, CLV, summaries and a
+calibration/holdout evaluation (:func:`evaluate`).
 
 The API follows the ``lifetimes`` package, so that existing analyses port by renaming the class:
 
@@ -18,6 +19,7 @@ model has lifetimes' ``summary`` (coef, se(coef), 95% bounds) from the Hessian. 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import warnings
 from typing import Any
@@ -35,6 +37,8 @@ __all__ = [
     "GammaGamma",
     "BetaGeoBetaBinom",
     "summary_from_transactions",
+    "evaluate",
+    "EvaluationReport",
 ]
 
 # Length of a month in the time unit of the data, for CLV (lifetimes' `freq` convention).
@@ -695,3 +699,146 @@ def summary_from_transactions(
     )
     frame.attrs["rows_after_observation_end"] = int(result.get("rows_after_observation_end", 0))
     return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# "Is the model any good?": every transaction model fitted on a calibration period, scored on the
+# holdout that follows it.
+
+_EVALUATED = {"BG/NBD": BetaGeo, "MBG/NBD": ModifiedBetaGeo, "Pareto/NBD": ParetoNBD}
+
+
+@dataclasses.dataclass
+class EvaluationReport:
+    """What :func:`evaluate` returns.
+
+    Attributes:
+        metrics: one row per model (BG/NBD, MBG/NBD, Pareto/NBD): ``mae`` and ``rmse`` of each
+            customer's holdout purchases, ``predicted_total``, ``actual_total``, ``total_error``
+            (predicted - actual) and ``total_relative_error``; ``auc_alive`` and ``brier_alive``
+            of P(alive) at the calibration end against "bought in the holdout";
+            ``auc_purchase`` and ``brier_purchase`` of P(at least one purchase in the holdout),
+            the probability that question actually asks; ``log_likelihood`` (calibration),
+            ``n_params``, ``aic``, ``bic`` (n = customers).
+        calibration: per model and calibration-period frequency (0, 1, ..., ``max_bin`` - 1 and
+            ``max_bin``+ pooled): customers, mean actual and mean predicted holdout purchases (the
+            papers' conditional-expectations plot as a table).
+        recommended: the model with the lowest holdout RMSE (ties: lowest BIC).
+        reason: why, in one sentence.
+        models: the fitted models by name.
+        summary: the calibration/holdout summary the models were fitted and scored on.
+    """
+
+    metrics: pd.DataFrame
+    calibration: pd.DataFrame
+    recommended: str
+    reason: str
+    models: dict[str, Any]
+    summary: pd.DataFrame
+
+
+def evaluate(
+    transactions: pd.DataFrame,
+    customer_id_col: str,
+    datetime_col: str,
+    calibration_period_end: Any,
+    observation_period_end: Any,
+    *,
+    freq: str | int = "D",
+    freq_multiplier: float = 1,
+    datetime_format: str | None = None,
+    penalizer_coef: float = 0.0,
+    max_bin: int = 7,
+) -> EvaluationReport:
+    """Fits BG/NBD, MBG/NBD and Pareto/NBD on the calibration period of a transaction log and
+    scores them on the holdout (``calibration_period_end`` < date <= ``observation_period_end``).
+
+    The summary is :func:`summary_from_transactions`'s (same arguments); purchases in the
+    holdout are counted as there (one per bucket). A model that cannot be fitted gets a row of NaN
+    and is named in ``reason``.
+
+    Raises:
+        ValueError: as :func:`summary_from_transactions`, or no holdout period.
+    """
+    summary = summary_from_transactions(
+        transactions, customer_id_col, datetime_col, None, calibration_period_end, observation_period_end,
+        freq=freq, freq_multiplier=freq_multiplier, datetime_format=datetime_format,
+    )
+    duration = float(summary["duration_holdout"].iloc[0])
+    if duration <= 0:
+        raise ValueError("evaluate: observation_period_end must be after calibration_period_end (no holdout)")
+    x = summary["frequency_cal"].to_numpy()
+    tx = summary["recency_cal"].to_numpy()
+    age = summary["T_cal"].to_numpy()
+    actual = summary["frequency_holdout"].to_numpy()
+    bought = (actual > 0).astype(np.float64)
+    n = len(summary)
+    from .churn import evaluate_churn  # the churn layer's AUC and Brier score
+
+    rows, calibration, models, failed = {}, [], {}, []
+    bins = np.minimum(x, max_bin).astype(int)
+    for name, model_class in _EVALUATED.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = model_class(penalizer_coef=penalizer_coef).fit(x, tx, age)
+        except (RuntimeError, ValueError) as error:
+            failed.append(f"{name}: {error}")
+            rows[name] = {}
+            continue
+        models[name] = model
+        predicted = model.conditional_expected_number_of_purchases_up_to_time(duration, x, tx, age)
+        alive = model.conditional_probability_alive(x, tx, age)
+        purchase = 1.0 - model.probability_of_no_purchase(duration, x, tx, age)
+        errors = predicted - actual
+        both_classes = 0 < bought.sum() < n
+        alive_scores = evaluate_churn(bought, alive) if both_classes else {"auc": np.nan, "brier": np.nan}
+        purchase_scores = evaluate_churn(bought, purchase) if both_classes else {"auc": np.nan, "brier": np.nan}
+        k = len(model.params_)
+        ll = model.log_likelihood_
+        rows[name] = {
+            "mae": float(np.mean(np.abs(errors))),
+            "rmse": float(np.sqrt(np.mean(errors**2))),
+            "predicted_total": float(predicted.sum()),
+            "actual_total": float(actual.sum()),
+            "total_error": float(predicted.sum() - actual.sum()),
+            "total_relative_error": float((predicted.sum() - actual.sum()) / actual.sum()) if actual.sum() > 0 else np.nan,
+            "auc_alive": float(alive_scores["auc"]),
+            "brier_alive": float(alive_scores["brier"]),
+            "auc_purchase": float(purchase_scores["auc"]),
+            "brier_purchase": float(purchase_scores["brier"]),
+            "log_likelihood": float(ll),
+            "n_params": k,
+            "aic": float(2 * k - 2 * ll),
+            "bic": float(k * np.log(n) - 2 * ll),
+        }
+        table = (
+            pd.DataFrame({"frequency_bin": bins, "actual": actual, "predicted": predicted})
+            .groupby("frequency_bin")
+            .agg(customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean"))
+            .reset_index()
+        )
+        table.insert(0, "model", name)
+        table["label"] = [f"{b}+" if b == max_bin else str(b) for b in table["frequency_bin"]]
+        calibration.append(table)
+    metrics = pd.DataFrame.from_dict(rows, orient="index")
+    metrics.index.name = "model"
+    fitted = metrics.dropna(subset=["rmse"]) if "rmse" in metrics else metrics.iloc[0:0]
+    if fitted.empty:
+        raise RuntimeError("evaluate: no model could be fitted: " + "; ".join(failed))
+    best = fitted.sort_values(["rmse", "bic"]).index[0]
+    runner_up = fitted.drop(index=best).sort_values(["rmse", "bic"])
+    reason = f"{best} has the lowest holdout RMSE per customer ({fitted.loc[best, 'rmse']:.4f}"
+    if not runner_up.empty:
+        reason += f"; next {runner_up.index[0]} at {runner_up['rmse'].iloc[0]:.4f}"
+    reason += f") over a holdout of {duration:g} time units."
+    if failed:
+        reason += " Not fitted: " + "; ".join(failed)
+    return EvaluationReport(
+        metrics=metrics,
+        calibration=pd.concat(calibration, ignore_index=True) if calibration else pd.DataFrame(),
+        recommended=str(best),
+        reason=reason,
+        models=models,
+        summary=summary,
+    )

@@ -534,3 +534,37 @@ def test_intervals_from_parameter_uncertainty(cdnow_spend):
         oneid.BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426).conditional_probability_alive_interval(x, tx, T)
     with pytest.raises(ValueError, match="level"):
         bg.conditional_probability_alive_interval(x, tx, T, level=1.0)
+
+
+def test_evaluate_on_cdnow_with_the_papers_split(cdnow):
+    raw = _raw_cdnow()
+    # FHL 2005 / Fader-Hardie: 39 weeks of calibration (to 1997-09-30), 39 of holdout (to 1998-06-30).
+    report = oneid.evaluate(raw, "customer", "date", 19970930, 19980630, freq_multiplier=7, datetime_format="%Y%m%d")
+    assert list(report.metrics.index) == ["BG/NBD", "MBG/NBD", "Pareto/NBD"]
+    summary = report.summary
+    assert len(summary) == 2357
+    np.testing.assert_allclose(np.sort(summary["frequency_cal"]), np.sort(cdnow["frequency"]))
+    # The published BG/NBD estimates come out of the calibration period.
+    assert [round(v, 3) for v in report.models["BG/NBD"].params_.values()] == [0.243, 4.414, 0.793, 2.426]
+    bg = report.metrics.loc["BG/NBD"]
+    assert bg["actual_total"] == summary["frequency_holdout"].sum() == 1882
+    assert bg["predicted_total"] == pytest.approx(1653.4, abs=0.1)
+    # Per-customer errors, recomputed here.
+    model = report.models["Pareto/NBD"]
+    predicted = model.conditional_expected_number_of_purchases_up_to_time(39, summary["frequency_cal"], summary["recency_cal"], summary["T_cal"])
+    errors = predicted.to_numpy() - summary["frequency_holdout"].to_numpy()
+    assert report.metrics.loc["Pareto/NBD", "mae"] == pytest.approx(np.abs(errors).mean())
+    assert report.metrics.loc["Pareto/NBD", "rmse"] == pytest.approx(np.sqrt((errors**2).mean()))
+    for name, row in report.metrics.iterrows():
+        assert row["aic"] == pytest.approx(2 * 4 - 2 * row["log_likelihood"])
+        assert row["bic"] == pytest.approx(4 * np.log(2357) - 2 * row["log_likelihood"])
+        assert row["auc_purchase"] > 0.7, name
+    # BG/NBD's P(alive) = 1 for every one-time buyer ranks them above everyone: worse than chance.
+    assert report.metrics.loc["BG/NBD", "auc_alive"] < 0.5 < report.metrics.loc["Pareto/NBD", "auc_alive"]
+    table = report.calibration[report.calibration["model"] == "BG/NBD"]
+    assert list(table["label"]) == ["0", "1", "2", "3", "4", "5", "6", "7+"]
+    assert table["customers"].sum() == 2357
+    assert (table["actual"] * table["customers"]).sum() == pytest.approx(1882)
+    assert report.recommended == "Pareto/NBD" and "lowest holdout RMSE" in report.reason
+    with pytest.raises(ValueError, match="no holdout"):
+        oneid.evaluate(raw, "customer", "date", 19980630, 19980630, datetime_format="%Y%m%d")
