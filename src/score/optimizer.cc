@@ -114,21 +114,23 @@ Eigen::MatrixXd ObjectiveHessian(const LogLikelihoodFn& log_likelihood, const Ei
                                  double total_weight, double l2_penalty, const Eigen::VectorXd& penalty_scale) {
   const Eigen::Index n = log_params.size();
   Eigen::MatrixXd hessian(n, n);
-  // A step of 1e-4 in log-parameters: central differences of an analytic gradient are then
-  // accurate to about 1e-8 relative, far below the sampling error the Hessian is used for.
-  constexpr double kStep = 1e-4;
-  Eigen::VectorXd up(n), down(n);
+  // Forward differences of the analytic gradient with a step of 1e-5 in log-parameters: accurate
+  // to about 1e-5 relative, far below the sampling error the Hessian is used for, at n + 1
+  // gradient passes instead of central differences' 2n (it runs after every fit).
+  constexpr double kStep = 1e-5;
+  Eigen::VectorXd base(n), up(n);
+  if (!std::isfinite(PenalizedMeanObjective(log_likelihood, log_params, total_weight, l2_penalty, penalty_scale, &base))) {
+    hessian.setConstant(std::numeric_limits<double>::quiet_NaN());
+    return hessian;
+  }
   for (Eigen::Index j = 0; j < n; ++j) {
     Eigen::VectorXd point = log_params;
     point[j] += kStep;
     const double f_up = PenalizedMeanObjective(log_likelihood, point, total_weight, l2_penalty, penalty_scale, &up);
-    point[j] = log_params[j] - kStep;
-    const double f_down =
-        PenalizedMeanObjective(log_likelihood, point, total_weight, l2_penalty, penalty_scale, &down);
-    if (!std::isfinite(f_up) || !std::isfinite(f_down)) {
+    if (!std::isfinite(f_up)) {
       hessian.col(j).setConstant(std::numeric_limits<double>::quiet_NaN());
     } else {
-      hessian.col(j) = (up - down) / (2 * kStep);
+      hessian.col(j) = (up - base) / kStep;
     }
   }
   return 0.5 * (hessian + hessian.transpose());

@@ -39,8 +39,8 @@ FitReport MaximizeLogLikelihood(const LogLikelihoodFn& log_likelihood, Eigen::Ve
 FitReport NewtonMaximize(const LogLikelihoodFn& log_likelihood, Eigen::VectorXd& log_params, double total_weight,
                          const FitOptions& options, const Eigen::VectorXd& penalty_scale = Eigen::VectorXd());
 
-// Hessian of PenalizedMeanObjective at `log_params` by central differences of its analytic
-// gradient (symmetrised). Non-finite entries when the objective is not finite nearby.
+// Hessian of PenalizedMeanObjective at `log_params` by forward differences of its analytic
+// gradient (n + 1 gradient passes; symmetrised). Non-finite entries when the objective is not finite nearby.
 Eigen::MatrixXd ObjectiveHessian(const LogLikelihoodFn& log_likelihood, const Eigen::VectorXd& log_params,
                                  double total_weight, double l2_penalty, const Eigen::VectorXd& penalty_scale);
 
