@@ -27,6 +27,7 @@
 
 #include "oneid/score/beta_geo.h"
 #include "oneid/score/beta_geo_beta_binom.h"
+#include "oneid/score/covariate_models.h"
 #include "oneid/score/customer_lifetime_value.h"
 #include "oneid/score/fit_report.h"
 #include "oneid/score/gamma_gamma.h"

@@ -39,6 +39,8 @@ __all__ = [
     "summary_from_transactions",
     "evaluate",
     "EvaluationReport",
+    "BetaGeoWithCovariates",
+    "ParetoNBDWithCovariates",
 ]
 
 # Length of a month in the time unit of the data, for CLV (lifetimes' `freq` convention).
@@ -842,3 +844,143 @@ def evaluate(
         models=models,
         summary=summary,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Time-invariant covariates (C++: covariate_models.h).
+
+
+def _covariates(values: Any, name: str, rows: int) -> tuple[np.ndarray | None, list[str]]:
+    """A (customers x columns) float array and the column names, or (None, []) for no covariates."""
+    if values is None:
+        return None, []
+    if isinstance(values, pd.Series):
+        values = values.to_frame()
+    if isinstance(values, pd.DataFrame):
+        names = [str(c) for c in values.columns]
+        array = values.to_numpy(dtype=np.float64)
+    else:
+        array = np.asarray(values, dtype=np.float64)
+        if array.ndim == 1:
+            array = array.reshape(-1, 1)
+        names = [f"{name}_{j}" for j in range(array.shape[1])] if array.ndim == 2 else []
+    if array.ndim != 2 or array.shape[0] != rows:
+        raise ValueError(f"{name}_covariates must be {rows} rows (one per customer) x columns, got shape {array.shape}")
+    return np.ascontiguousarray(array), names
+
+
+class _CovariateModel:
+    """BG/NBD or Pareto/NBD whose purchase and dropout processes shift with per-customer covariates."""
+
+    _core_class: Any = None
+
+    def __init__(self, penalizer_coef: float = 0.0) -> None:
+        self.penalizer_coef = float(penalizer_coef)
+        self._model: Any = None
+        self._purchase_names: list[str] = []
+        self._dropout_names: list[str] = []
+
+    @property
+    def _fitted(self) -> Any:
+        if self._model is None:
+            raise ValueError(f"{type(self).__name__} is not fitted: call fit() first")
+        return self._model
+
+    def fit(
+        self,
+        frequency: Any,
+        recency: Any,
+        T: Any,
+        purchase_covariates: Any = None,
+        dropout_covariates: Any = None,
+        weights: Any = None,
+        *,
+        max_iterations: int = 1000,
+        tol: float = 1e-7,
+    ) -> Any:
+        """Maximum-likelihood fit. Covariates: a DataFrame (its column names name the
+        coefficients), a 2-D array or a 1-D array for one column, one row per customer; None for
+        none on that side. Raises ValueError (invalid data) or RuntimeError (no convergence, with
+        the diagnostic)."""
+        x = _array(frequency, "frequency")
+        zp, self._purchase_names = _covariates(purchase_covariates, "purchase", len(x))
+        zd, self._dropout_names = _covariates(dropout_covariates, "dropout", len(x))
+        self._model = self._core_class.fit(
+            x, _array(recency, "recency"), _array(T, "T"), zp, zd, _weights(weights),
+            max_iterations=int(max_iterations), gradient_tolerance=float(tol), l2_penalty=self.penalizer_coef,
+        )
+        for message in self._model.report["warnings"]:
+            warnings.warn(message, UserWarning, stacklevel=2)
+        return self
+
+    @property
+    def params_(self) -> dict[str, float]:
+        """The parameters of a customer whose covariates are all 0."""
+        return dict(self._fitted.params)
+
+    @property
+    def fit_report_(self) -> dict[str, Any]:
+        return dict(self._fitted.report)
+
+    @property
+    def coefficients_(self) -> pd.DataFrame:
+        """The covariate coefficients with their standard errors: index (process, covariate),
+        columns coef and se(coef)."""
+        model = self._fitted
+        se = model.standard_errors[len(model.params):]
+        index = pd.MultiIndex.from_tuples(
+            [("purchase", n) for n in self._purchase_names] + [("dropout", n) for n in self._dropout_names], names=["process", "covariate"]
+        )
+        return pd.DataFrame({"coef": list(model.purchase_coefficients) + list(model.dropout_coefficients), "se(coef)": se}, index=index)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Every parameter and coefficient: coef, se(coef), lower and upper 95% bounds."""
+        model = self._fitted
+        names = list(model.params) + [f"purchase: {n}" for n in self._purchase_names] + [f"dropout: {n}" for n in self._dropout_names]
+        coef = list(model.params.values()) + list(model.purchase_coefficients) + list(model.dropout_coefficients)
+        frame = pd.DataFrame({"coef": coef, "se(coef)": model.standard_errors}, index=names)
+        frame["lower 95% bound"] = frame["coef"] - 1.96 * frame["se(coef)"]
+        frame["upper 95% bound"] = frame["coef"] + 1.96 * frame["se(coef)"]
+        return frame
+
+    def _inputs(self, frequency: Any, recency: Any, T: Any, purchase_covariates: Any, dropout_covariates: Any) -> tuple:
+        x, tx, age = _broadcast(frequency, recency, T, names=("frequency", "recency", "T"))
+        zp, _ = _covariates(purchase_covariates, "purchase", len(x))
+        zd, _ = _covariates(dropout_covariates, "dropout", len(x))
+        return x, tx, age, zp, zd
+
+    def conditional_expected_number_of_purchases_up_to_time(
+        self, t: float, frequency: Any, recency: Any, T: Any, purchase_covariates: Any = None, dropout_covariates: Any = None
+    ) -> Any:
+        """Expected purchases in the next ``t`` of customers with these histories and covariates."""
+        x, tx, age, zp, zd = self._inputs(frequency, recency, T, purchase_covariates, dropout_covariates)
+        return _shaped(self._fitted.conditional_expected_purchases(float(t), x, tx, age, zp, zd), frequency, recency, T)
+
+    def conditional_probability_alive(
+        self, frequency: Any, recency: Any, T: Any, purchase_covariates: Any = None, dropout_covariates: Any = None
+    ) -> Any:
+        """P(alive at T) given the history and the covariates."""
+        x, tx, age, zp, zd = self._inputs(frequency, recency, T, purchase_covariates, dropout_covariates)
+        return _shaped(self._fitted.probability_alive(x, tx, age, zp, zd), frequency, recency, T)
+
+    def __repr__(self) -> str:
+        if self._model is None:
+            return f"<oneid.{type(self).__name__}: not fitted>"
+        return f"<oneid.{type(self).__name__}: {len(self._purchase_names)} purchase and {len(self._dropout_names)} dropout covariates>"
+
+
+class BetaGeoWithCovariates(_CovariateModel):
+    """BG/NBD with time-invariant covariates: alpha_i = alpha exp(-g_p . z_p) (a positive purchase
+    coefficient raises the purchase rate) and a_i = a exp(g_d . z_d) (a positive dropout coefficient
+    raises the dropout probability)."""
+
+    _core_class = _core.BetaGeoCovariateModel
+
+
+class ParetoNBDWithCovariates(_CovariateModel):
+    """Pareto/NBD with time-invariant covariates: alpha_i = alpha exp(-g_p . z_p) and
+    beta_i = beta exp(-g_d . z_d) (positive coefficients raise the purchase and the dropout rate;
+    CLVTools' parametrisation)."""
+
+    _core_class = _core.ParetoNbdCovariateModel

@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <optional>
+#include <type_traits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "progress.h"
 #include "oneid/score/beta_geo.h"
 #include "oneid/score/beta_geo_beta_binom.h"
+#include "oneid/score/covariate_models.h"
 #include "oneid/score/customer_lifetime_value.h"
 #include "oneid/score/fit_report.h"
 #include "oneid/score/gamma_gamma.h"
@@ -291,6 +293,67 @@ void BindIntervals(py::module_& m) {
       "monthly_discount_rate"_a, "periods_per_month"_a, "level"_a = 0.9);
 }
 
+using CovariateArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+// A 2-D (customers x columns) array, or None for no covariates.
+score::CovariateView CovariatesOf(const std::optional<CovariateArray>& z, const char* name) {
+  if (!z) return {};
+  if (z->ndim() != 2) throw py::value_error(std::string(name) + " covariates must be two-dimensional (customers x columns)");
+  return {absl::Span<const double>(z->data(), static_cast<size_t>(z->size())), static_cast<size_t>(z->shape(1))};
+}
+
+template <typename Model>
+void BindCovariateModel(py::module_& m, const char* name, const char* doc) {
+  py::class_<Model>(m, name, doc)
+      .def_static(
+          "fit",
+          [](const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T, const std::optional<CovariateArray>& zp,
+             const std::optional<CovariateArray>& zd, const std::optional<DoubleArray>& w, int max_iterations,
+             double gradient_tolerance, double l2_penalty) {
+            const score::PurchaseHistoryView view = HistoryView(x, t_x, T, w);
+            const score::CovariateView purchase = CovariatesOf(zp, "purchase"), dropout = CovariatesOf(zd, "dropout");
+            const FitOptions options = MakeFitOptions(max_iterations, gradient_tolerance, l2_penalty);
+            absl::StatusOr<Model> model = [&] {
+              py::gil_scoped_release nogil;
+              return Model::Fit(view, purchase, dropout, options);
+            }();
+            return ValueOrThrow(std::move(model));
+          },
+          "frequency"_a, "recency"_a, "T"_a, "purchase_covariates"_a = py::none(), "dropout_covariates"_a = py::none(),
+          "weights"_a = py::none(), "max_iterations"_a = 1000, "gradient_tolerance"_a = 1e-7, "l2_penalty"_a = 0.0)
+      .def_property_readonly("params",
+                             [](const Model& self) {
+                               const auto& p = self.params();
+                               if constexpr (std::is_same_v<Model, score::BetaGeoCovariateModel>) {
+                                 return py::dict("r"_a = p.r, "alpha"_a = p.alpha, "a"_a = p.a, "b"_a = p.b);
+                               } else {
+                                 return py::dict("r"_a = p.r, "alpha"_a = p.alpha, "s"_a = p.s, "beta"_a = p.beta);
+                               }
+                             })
+      .def_property_readonly("purchase_coefficients", &Model::purchase_coefficients)
+      .def_property_readonly("dropout_coefficients", &Model::dropout_coefficients)
+      .def_property_readonly("standard_errors", &Model::standard_errors)
+      .def_property_readonly("report", [](const Model& self) { return ReportToDict(self.report()); })
+      .def(
+          "conditional_expected_purchases",
+          [](const Model& self, double t, const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T,
+             const std::optional<CovariateArray>& zp, const std::optional<CovariateArray>& zd) {
+            const score::PurchaseHistoryView view = HistoryView(x, t_x, T, std::nullopt);
+            const score::CovariateView purchase = CovariatesOf(zp, "purchase"), dropout = CovariatesOf(zd, "dropout");
+            return Batch([&] { return self.ConditionalExpectedPurchases(t, view, purchase, dropout); });
+          },
+          "t"_a, "frequency"_a, "recency"_a, "T"_a, "purchase_covariates"_a = py::none(), "dropout_covariates"_a = py::none())
+      .def(
+          "probability_alive",
+          [](const Model& self, const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T,
+             const std::optional<CovariateArray>& zp, const std::optional<CovariateArray>& zd) {
+            const score::PurchaseHistoryView view = HistoryView(x, t_x, T, std::nullopt);
+            const score::CovariateView purchase = CovariatesOf(zp, "purchase"), dropout = CovariatesOf(zd, "dropout");
+            return Batch([&] { return self.ProbabilityAlive(view, purchase, dropout); });
+          },
+          "frequency"_a, "recency"_a, "T"_a, "purchase_covariates"_a = py::none(), "dropout_covariates"_a = py::none());
+}
+
 py::dict SummaryToDict(score::TransactionSummary&& s) {
   py::dict out("customer"_a = ToNumpy(std::move(s.customer)), "frequency"_a = ToNumpy(std::move(s.frequency)),
                "recency"_a = ToNumpy(std::move(s.recency)), "T"_a = ToNumpy(std::move(s.age)),
@@ -540,6 +603,11 @@ void BindScore(py::module_& m) {
   m.def("customer_lifetime_value", &Clv<ParetoNbdModel>, "transactions"_a, "spend"_a, "frequency"_a, "recency"_a, "T"_a,
         "monetary_value"_a, "months"_a, "monthly_discount_rate"_a, "periods_per_month"_a,
         "Discounted expected spend over `months` months (lifetimes' convention; see customer_lifetime_value.h).");
+
+  // -- Covariates -------------------------------------------------------------------------------
+  BindCovariateModel<score::BetaGeoCovariateModel>(m, "BetaGeoCovariateModel", "BG/NBD with time-invariant covariates.");
+  BindCovariateModel<score::ParetoNbdCovariateModel>(m, "ParetoNbdCovariateModel",
+                                                     "Pareto/NBD with time-invariant covariates.");
 
   // -- Intervals from parameter uncertainty -----------------------------------------------------
   BindIntervals<BetaGeoModel>(m);

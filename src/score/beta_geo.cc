@@ -83,6 +83,29 @@ double BetaGeoLogLikelihood(const CompressedRows& rows, const Eigen::VectorXd& p
   return ll;
 }
 
+double BetaGeoRowLogLikelihood(double r, double alpha, double a, double b, double x, double t_x, double T, double* d) {
+  using boost::math::digamma;
+  const double constant = std::lgamma(r + x) - std::lgamma(r) + r * std::log(alpha) + std::lgamma(a + b) +
+                          std::lgamma(b + x) - std::lgamma(b) - std::lgamma(a + b + x);
+  const double log_alpha_T = std::log(alpha + T);
+  const double a3 = -(r + x) * log_alpha_T;
+  double tail = a3, w4 = 0, log_alpha_tx = 0;
+  if (x > 0) {
+    log_alpha_tx = std::log(alpha + t_x);
+    const double diff = std::log(a) - std::log(b + x - 1) - (r + x) * (log_alpha_tx - log_alpha_T);  // A4 - A3
+    tail = a3 + (diff > 0 ? diff + std::log1p(std::exp(-diff)) : std::log1p(std::exp(diff)));
+    w4 = diff > 0 ? 1.0 / (1.0 + std::exp(-diff)) : std::exp(diff) / (1.0 + std::exp(diff));
+  }
+  if (d != nullptr) {
+    const double w3 = 1.0 - w4;
+    d[0] = digamma(r + x) - digamma(r) + std::log(alpha) - w3 * log_alpha_T - w4 * log_alpha_tx;
+    d[1] = r / alpha - (r + x) * (w3 / (alpha + T) + (x > 0 ? w4 / (alpha + t_x) : 0.0));
+    d[2] = digamma(a + b) - digamma(a + b + x) + w4 / a;
+    d[3] = digamma(a + b) + digamma(b + x) - digamma(b) - digamma(a + b + x) - (x > 0 ? w4 / (b + x - 1) : 0.0);
+  }
+  return constant + tail;
+}
+
 }  // namespace detail
 
 namespace {

@@ -79,12 +79,11 @@ constexpr std::array<double, N> Ones() {
 }
 
 // Why a fit that did not converge failed, and what to try: the message of its error.
-template <size_t N>
-std::string FitDiagnostic(std::string_view model, std::span<const std::string_view> names,
-                          const Eigen::VectorXd& best_log_params, const FitReport& report, const FitOptions& options) {
+inline std::string FitDiagnostic(std::string_view model, std::span<const std::string_view> names,
+                                 const Eigen::VectorXd& best_log_params, const FitReport& report, const FitOptions& options) {
   std::string point;
   std::string runaway;
-  for (size_t i = 0; i < N; ++i) {
+  for (size_t i = 0; i < names.size(); ++i) {
     const double value = std::exp(best_log_params[static_cast<Eigen::Index>(i)]);
     absl::StrAppend(&point, i == 0 ? "" : ", ", std::string(names[i]), "=", value);
     if (value > 1e6 || value < 1e-6) {
@@ -114,22 +113,26 @@ std::string FitDiagnostic(std::string_view model, std::span<const std::string_vi
 // `start` scaled down and up (a different basin, or a region where the line search does not stall),
 // then damped Newton from the best point found. On success the report carries the covariance of
 // the estimate (inverse Hessian, delta method to natural parameters) and its standard errors.
-// `penalty_scale` multiplies each parameter inside the penalty (see FitOptions::l2_penalty).
-template <size_t N>
-absl::StatusOr<std::array<double, N>> FitParams(std::string_view model, std::span<const std::string_view> names,
-                                                const CompressedRows& rows, const LogLikelihoodFn& log_likelihood,
-                                                const std::array<double, N>& start, const FitOptions& options,
-                                                FitReport* report,
-                                                const std::array<double, N>& penalty_scale = Ones<N>()) {
+// `penalty_scale` (empty: all 1) multiplies each parameter inside the penalty (see
+// FitOptions::l2_penalty). Parameters are positive: a model with real-valued coefficients passes
+// exp(coefficient) and takes logarithms back.
+inline absl::StatusOr<std::vector<double>> FitParamsDynamic(std::string_view model, std::span<const std::string_view> names,
+                                                            double total_weight, long long distinct_rows,
+                                                            const LogLikelihoodFn& log_likelihood,
+                                                            const std::vector<double>& start, const FitOptions& options,
+                                                            FitReport* report,
+                                                            const std::vector<double>& penalty_scale = {}) {
   if (absl::Status s = CheckFitOptions(options); !s.ok()) return s;
-  const auto n = static_cast<Eigen::Index>(N);
-  const Eigen::VectorXd scale = ToVectorOf<N>(penalty_scale);
+  const size_t count = start.size();
+  const auto n = static_cast<Eigen::Index>(count);
+  Eigen::VectorXd scale = Eigen::VectorXd::Ones(n);
+  for (size_t i = 0; i < penalty_scale.size() && i < count; ++i) scale[static_cast<Eigen::Index>(i)] = penalty_scale[i];
   auto objective_at = [&](const Eigen::VectorXd& log_params) {
-    return PenalizedMeanObjective(log_likelihood, log_params, rows.total_weight, options.l2_penalty, scale, nullptr);
+    return PenalizedMeanObjective(log_likelihood, log_params, total_weight, options.l2_penalty, scale, nullptr);
   };
   constexpr double kStartMultipliers[] = {1.0, 0.25, 4.0};
   Eigen::VectorXd best(n);
-  for (size_t i = 0; i < N; ++i) best[static_cast<Eigen::Index>(i)] = std::log(start[i]);
+  for (size_t i = 0; i < count; ++i) best[static_cast<Eigen::Index>(i)] = std::log(start[i]);
   double best_value = INFINITY;
   int iterations = 0, starts = 0;
   FitReport outcome;
@@ -137,8 +140,8 @@ absl::StatusOr<std::array<double, N>> FitParams(std::string_view model, std::spa
   bool converged = false;
   for (double multiplier : kStartMultipliers) {
     Eigen::VectorXd log_params(n);
-    for (size_t i = 0; i < N; ++i) log_params[static_cast<Eigen::Index>(i)] = std::log(start[i] * multiplier);
-    FitReport attempt = MaximizeLogLikelihood(log_likelihood, log_params, rows.total_weight, options, scale);
+    for (size_t i = 0; i < count; ++i) log_params[static_cast<Eigen::Index>(i)] = std::log(start[i] * multiplier);
+    FitReport attempt = MaximizeLogLikelihood(log_likelihood, log_params, total_weight, options, scale);
     iterations += attempt.iterations;
     ++starts;
     const double value = objective_at(log_params);
@@ -154,30 +157,29 @@ absl::StatusOr<std::array<double, N>> FitParams(std::string_view model, std::spa
   }
   if (!converged && std::isfinite(best_value)) {
     Eigen::VectorXd log_params = best;
-    FitReport attempt = NewtonMaximize(log_likelihood, log_params, rows.total_weight, options, scale);
+    FitReport attempt = NewtonMaximize(log_likelihood, log_params, total_weight, options, scale);
     iterations += attempt.iterations;
     outcome.used_fallback = true;
     const double value = objective_at(log_params);
     if (attempt.status == FitStatus::kConverged || value < best_value) {
       best = log_params;
       best_value = value;
-      const bool fallback = outcome.used_fallback;
       outcome = attempt;
-      outcome.used_fallback = fallback;
+      outcome.used_fallback = true;
     }
     converged = attempt.status == FitStatus::kConverged;
   }
   *report = outcome;
   report->iterations = iterations;
   report->starts = starts;
-  report->total_weight = rows.total_weight;
-  report->distinct_rows = static_cast<long long>(rows.size());
+  report->total_weight = total_weight;
+  report->distinct_rows = distinct_rows;
   if (!converged) {
     if (report->status == FitStatus::kConverged) report->status = FitStatus::kNoConvergence;
-    return absl::FailedPreconditionError(FitDiagnostic<N>(model, names, best, *report, options));
+    return absl::FailedPreconditionError(FitDiagnostic(model, names, best, *report, options));
   }
-  std::array<double, N> estimate;
-  for (size_t i = 0; i < N; ++i) estimate[i] = std::exp(best[static_cast<Eigen::Index>(i)]);
+  std::vector<double> estimate(count);
+  for (size_t i = 0; i < count; ++i) estimate[i] = std::exp(best[static_cast<Eigen::Index>(i)]);
   for (double v : estimate) {
     if (!std::isfinite(v) || v <= 0) {
       report->status = FitStatus::kNumericalIssue;
@@ -187,18 +189,18 @@ absl::StatusOr<std::array<double, N>> FitParams(std::string_view model, std::spa
   // Covariance: (H / total_weight)^-1 of the mean objective in log-parameters is the covariance of
   // the log-parameters; the delta method maps it to the natural ones (d theta = theta d log theta).
   const Eigen::MatrixXd hessian =
-      ObjectiveHessian(log_likelihood, best, rows.total_weight, options.l2_penalty, scale) * rows.total_weight;
+      ObjectiveHessian(log_likelihood, best, total_weight, options.l2_penalty, scale) * total_weight;
   Eigen::LLT<Eigen::MatrixXd> cholesky(hessian);
-  report->covariance.assign(N * N, std::numeric_limits<double>::quiet_NaN());
-  report->standard_errors.assign(N, std::numeric_limits<double>::quiet_NaN());
+  report->covariance.assign(count * count, std::numeric_limits<double>::quiet_NaN());
+  report->standard_errors.assign(count, std::numeric_limits<double>::quiet_NaN());
   if (hessian.allFinite() && cholesky.info() == Eigen::Success) {
     const Eigen::MatrixXd log_covariance = cholesky.solve(Eigen::MatrixXd::Identity(n, n));
-    for (size_t i = 0; i < N; ++i) {
-      for (size_t j = 0; j < N; ++j) {
-        report->covariance[i * N + j] = log_covariance(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) *
-                                        estimate[i] * estimate[j];
+    for (size_t i = 0; i < count; ++i) {
+      for (size_t j = 0; j < count; ++j) {
+        report->covariance[i * count + j] =
+            log_covariance(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * estimate[i] * estimate[j];
       }
-      report->standard_errors[i] = std::sqrt(report->covariance[i * N + i]);
+      report->standard_errors[i] = std::sqrt(report->covariance[i * count + i]);
     }
   } else {
     report->warnings.push_back(absl::StrCat(
@@ -209,6 +211,21 @@ absl::StatusOr<std::array<double, N>> FitParams(std::string_view model, std::spa
   return estimate;
 }
 
+template <size_t N>
+absl::StatusOr<std::array<double, N>> FitParams(std::string_view model, std::span<const std::string_view> names,
+                                                const CompressedRows& rows, const LogLikelihoodFn& log_likelihood,
+                                                const std::array<double, N>& start, const FitOptions& options,
+                                                FitReport* report,
+                                                const std::array<double, N>& penalty_scale = Ones<N>()) {
+  absl::StatusOr<std::vector<double>> estimate = FitParamsDynamic(
+      model, names, rows.total_weight, static_cast<long long>(rows.size()), log_likelihood,
+      std::vector<double>(start.begin(), start.end()), options, report,
+      std::vector<double>(penalty_scale.begin(), penalty_scale.end()));
+  if (!estimate.ok()) return estimate.status();
+  std::array<double, N> out;
+  for (size_t i = 0; i < N; ++i) out[i] = (*estimate)[i];
+  return out;
+}
 
 // log B(a, b).
 inline double LogBeta(double a, double b) { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }

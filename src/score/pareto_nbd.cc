@@ -46,18 +46,11 @@ const Nodes& GaussNodes() {
 // integrate exp(-k y) over such a panel to double precision.
 constexpr double kMaxLogChangePerPanel = 6.0;
 
-namespace {
 
 // The bracket of the likelihood, relative to g(t_x) where g(u) = (alpha+u)^-(r+x) (beta+u)^-(s+1):
 //   B = (alpha+T)^-(r+x) (beta+T)^-s / g(t_x) + s Int_{t_x}^T g(u)/g(t_x) du,
 // and the derivatives of log(g(t_x) B) in (r, alpha, s, beta) when `d` is not null. Returns log B;
 // `alive_share` receives the first term's share of B, which is P(alive).
-struct Bracket {
-  double log_g0;        // log g(t_x)
-  double log_b;         // log B
-  double alive_share;   // first term / B
-};
-
 Bracket ParetoBracket(double r, double alpha, double s, double beta, double x, double t_x, double T, double* d) {
   const double k_alpha = r + x, k_beta = s + 1;
   const double v0 = std::log(alpha + t_x), v1 = std::log(alpha + T);
@@ -100,7 +93,6 @@ Bracket ParetoBracket(double r, double alpha, double s, double beta, double x, d
   return {log_g0, std::log(b), e1 / b};
 }
 
-}  // namespace
 
 // Per customer: LL = log Gamma(r+x) - log Gamma(r) + r log alpha + s log beta + log(g0 B).
 double ParetoNbdLogLikelihood(const CompressedRows& rows, const Eigen::VectorXd& params, Eigen::VectorXd* gradient) {

@@ -571,3 +571,54 @@ def test_evaluate_on_cdnow_with_the_papers_split(cdnow):
     assert report.recommended == "Pareto/NBD" and "lowest holdout RMSE" in report.reason
     with pytest.raises(ValueError, match="no holdout"):
         oneid.evaluate(raw, "customer", "date", 19980630, 19980630, datetime_format="%Y%m%d")
+
+
+def _simulate_bgnbd_with_covariates(n: int, seed: int, g_purchase: float, g_dropout: float) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    z_purchase = rng.normal(size=n)
+    z_channel = rng.integers(0, 2, n).astype(float)
+    r, alpha, a, b = 0.8, 6.0, 0.8, 2.5
+    rows = []
+    for i in range(n):
+        T = rng.uniform(20, 60)
+        lam = rng.gamma(r, 1.0 / (alpha * np.exp(-g_purchase * z_purchase[i])))
+        p = rng.beta(a * np.exp(g_dropout * z_channel[i]), b)
+        x, t_x, t = 0, 0.0, 0.0
+        while True:
+            t += rng.exponential(1.0 / lam)
+            if t > T:
+                break
+            x, t_x = x + 1, t
+            if rng.uniform() < p:
+                break
+        rows.append((x, t_x, T))
+    frame = pd.DataFrame(rows, columns=["frequency", "recency", "T"])
+    frame["spend_score"] = z_purchase
+    frame["channel"] = z_channel
+    return frame
+
+
+def test_covariates_are_recovered_within_their_standard_errors():
+    data = _simulate_bgnbd_with_covariates(8000, 11, g_purchase=0.5, g_dropout=0.7)
+    model = oneid.BetaGeoWithCovariates().fit(
+        data["frequency"], data["recency"], data["T"], purchase_covariates=data[["spend_score"]], dropout_covariates=data["channel"]
+    )
+    coefficients = model.coefficients_
+    assert list(coefficients.index) == [("purchase", "spend_score"), ("dropout", "channel")]
+    truth = np.array([0.5, 0.7])
+    assert np.all(np.abs(coefficients["coef"].to_numpy() - truth) < 3.5 * coefficients["se(coef)"].to_numpy()), coefficients
+    summary = model.summary
+    assert list(summary.index) == ["r", "alpha", "a", "b", "purchase: spend_score", "dropout: channel"]
+    assert (summary["lower 95% bound"] < summary["coef"]).all()
+    # Predictions take each customer's covariates: an active customer (bought just now) with more of
+    # the purchase covariate is expected to buy more; the dropout channel lowers P(alive).
+    high = model.conditional_expected_number_of_purchases_up_to_time(10, 10, 39.9, 40.0, [[1.0]], [[0.0]])
+    low = model.conditional_expected_number_of_purchases_up_to_time(10, 10, 39.9, 40.0, [[-1.0]], [[0.0]])
+    assert high > low
+    assert model.conditional_probability_alive(3, 20.0, 40.0, [[0.0]], [[1.0]]) < model.conditional_probability_alive(3, 20.0, 40.0, [[0.0]], [[0.0]])
+    alive = model.conditional_probability_alive(data["frequency"], data["recency"], data["T"], data[["spend_score"]], data["channel"])
+    assert isinstance(alive, pd.Series) and ((alive >= 0) & (alive <= 1)).all()
+    with pytest.raises(ValueError, match="rows"):
+        model.conditional_probability_alive([1], [2], [3], [[1.0], [2.0]], [[0.0]])
+    pnbd = oneid.ParetoNBDWithCovariates().fit(data["frequency"], data["recency"], data["T"], purchase_covariates=data[["spend_score"]])
+    assert pnbd.coefficients_.loc[("purchase", "spend_score"), "coef"] > 0
