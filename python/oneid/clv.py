@@ -41,6 +41,7 @@ __all__ = [
     "EvaluationReport",
     "BetaGeoWithCovariates",
     "ParetoNBDWithCovariates",
+    "GammaGammaWithCovariates",
 ]
 
 # Length of a month in the time unit of the data, for CLV (lifetimes' `freq` convention).
@@ -984,3 +985,64 @@ class ParetoNBDWithCovariates(_CovariateModel):
     CLVTools' parametrisation)."""
 
     _core_class = _core.ParetoNbdCovariateModel
+
+
+class GammaGammaWithCovariates:
+    """Gamma-Gamma whose spend scale shifts with per-customer covariates: v_i = v exp(g . z), so a
+    positive coefficient raises the expected spend per purchase p v_i / (q - 1) by exp(g)."""
+
+    def __init__(self, penalizer_coef: float = 0.0) -> None:
+        self.penalizer_coef = float(penalizer_coef)
+        self._model: Any = None
+        self._names: list[str] = []
+
+    @property
+    def _fitted(self) -> Any:
+        if self._model is None:
+            raise ValueError("GammaGammaWithCovariates is not fitted: call fit() first")
+        return self._model
+
+    def fit(self, frequency: Any, monetary_value: Any, spend_covariates: Any = None, weights: Any = None, *,
+            max_iterations: int = 1000, tol: float = 1e-7) -> GammaGammaWithCovariates:
+        """Fits on returning customers (frequency >= 1, monetary_value > 0), as GammaGamma.fit."""
+        x = _array(frequency, "frequency")
+        z, self._names = _covariates(spend_covariates, "spend", len(x))
+        self._model = _core.GammaGammaCovariateModel.fit(
+            x, _array(monetary_value, "monetary_value"), z, _weights(weights),
+            max_iterations=int(max_iterations), gradient_tolerance=float(tol), l2_penalty=self.penalizer_coef,
+        )
+        for message in self._model.report["warnings"]:
+            warnings.warn(message, UserWarning, stacklevel=2)
+        return self
+
+    @property
+    def params_(self) -> dict[str, float]:
+        """p, q and v of a customer whose covariates are all 0."""
+        return dict(self._fitted.params)
+
+    @property
+    def fit_report_(self) -> dict[str, Any]:
+        return dict(self._fitted.report)
+
+    @property
+    def coefficients_(self) -> pd.DataFrame:
+        """The spend coefficients: index covariate, columns coef and se(coef)."""
+        model = self._fitted
+        return pd.DataFrame({"coef": list(model.spend_coefficients), "se(coef)": model.standard_errors[3:]},
+                            index=pd.Index(self._names, name="covariate"))
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """p, q, v and the coefficients: coef, se(coef), lower and upper 95% bounds."""
+        model = self._fitted
+        frame = pd.DataFrame({"coef": list(model.params.values()) + list(model.spend_coefficients), "se(coef)": model.standard_errors},
+                             index=list(model.params) + [f"spend: {n}" for n in self._names])
+        frame["lower 95% bound"] = frame["coef"] - 1.96 * frame["se(coef)"]
+        frame["upper 95% bound"] = frame["coef"] + 1.96 * frame["se(coef)"]
+        return frame
+
+    def conditional_expected_average_profit(self, frequency: Any, monetary_value: Any, spend_covariates: Any = None) -> Any:
+        """E[spend per purchase | x, mean spend, covariates] per customer."""
+        x, m = _broadcast(frequency, monetary_value, names=("frequency", "monetary_value"))
+        z, _ = _covariates(spend_covariates, "spend", len(x))
+        return _shaped(self._fitted.conditional_expected_average_profit(x, m, z), frequency, monetary_value)

@@ -609,6 +609,41 @@ void BindScore(py::module_& m) {
   BindCovariateModel<score::ParetoNbdCovariateModel>(m, "ParetoNbdCovariateModel",
                                                      "Pareto/NBD with time-invariant covariates.");
 
+  py::class_<score::GammaGammaCovariateModel>(m, "GammaGammaCovariateModel", "Gamma-Gamma with spend covariates.")
+      .def_static(
+          "fit",
+          [](const DoubleArray& x, const DoubleArray& monetary_value, const std::optional<CovariateArray>& z,
+             const std::optional<DoubleArray>& w, int max_iterations, double gradient_tolerance, double l2_penalty) {
+            const absl::Span<const double> xs = Span1d(x, "frequency"), ms = Span1d(monetary_value, "monetary_value");
+            const absl::Span<const double> ws = OptionalSpan(w, "weights");
+            const score::CovariateView spend = CovariatesOf(z, "spend");
+            const FitOptions options = MakeFitOptions(max_iterations, gradient_tolerance, l2_penalty);
+            absl::StatusOr<score::GammaGammaCovariateModel> model = [&] {
+              py::gil_scoped_release nogil;
+              return score::GammaGammaCovariateModel::Fit(xs, ms, spend, ws, options);
+            }();
+            return ValueOrThrow(std::move(model));
+          },
+          "frequency"_a, "monetary_value"_a, "spend_covariates"_a = py::none(), "weights"_a = py::none(),
+          "max_iterations"_a = 1000, "gradient_tolerance"_a = 1e-7, "l2_penalty"_a = 0.0)
+      .def_property_readonly("params",
+                             [](const score::GammaGammaCovariateModel& self) {
+                               const auto& p = self.params();
+                               return py::dict("p"_a = p.p, "q"_a = p.q, "v"_a = p.v);
+                             })
+      .def_property_readonly("spend_coefficients", &score::GammaGammaCovariateModel::spend_coefficients)
+      .def_property_readonly("standard_errors", &score::GammaGammaCovariateModel::standard_errors)
+      .def_property_readonly("report", [](const score::GammaGammaCovariateModel& self) { return ReportToDict(self.report()); })
+      .def(
+          "conditional_expected_average_profit",
+          [](const score::GammaGammaCovariateModel& self, const DoubleArray& x, const DoubleArray& monetary_value,
+             const std::optional<CovariateArray>& z) {
+            const absl::Span<const double> xs = Span1d(x, "frequency"), ms = Span1d(monetary_value, "monetary_value");
+            const score::CovariateView spend = CovariatesOf(z, "spend");
+            return Batch([&] { return self.ConditionalExpectedAverageProfit(xs, ms, spend); });
+          },
+          "frequency"_a, "monetary_value"_a, "spend_covariates"_a = py::none());
+
   // -- Intervals from parameter uncertainty -----------------------------------------------------
   BindIntervals<BetaGeoModel>(m);
   BindIntervals<ModifiedBetaGeoModel>(m);

@@ -276,6 +276,101 @@ absl::StatusOr<std::vector<double>> ParetoNbdCovariateModel::ProbabilityAlive(co
                  [](const ParetoNbdModel& m, double x, double t_x, double T) { return m.ProbabilityAlive(x, t_x, T); });
 }
 
+// -- Gamma-Gamma --------------------------------------------------------------------------------
+
+absl::StatusOr<GammaGammaCovariateModel> GammaGammaCovariateModel::Fit(absl::Span<const double> frequency,
+                                                                       absl::Span<const double> monetary_value,
+                                                                       const CovariateView& spend,
+                                                                       absl::Span<const double> weights,
+                                                                       const FitOptions& options) {
+  if (absl::Status s = ValidateSpendHistory(frequency, monetary_value, weights); !s.ok()) return s;
+  if (absl::Status s = ValidateCovariates(spend, frequency.size(), "spend"); !s.ok()) return s;
+  absl::StatusOr<GammaGammaModel> plain = GammaGammaModel::Fit(frequency, monetary_value, weights, options);
+  if (!plain.ok()) return plain.status();
+  const size_t n = frequency.size(), k = spend.columns, count = 3 + k;
+  double total_weight = 0;
+  for (size_t i = 0; i < n; ++i) total_weight += weights.empty() ? 1.0 : weights[i];
+  // Per customer, with v_i = v exp(g . z_i) (see gamma_gamma.cc for the density of the mean):
+  //   LL = lgamma(px+q) - lgamma(px) - lgamma(q) + q log v_i + (px-1) log m + px log x - (px+q) log(xm + v_i).
+  auto log_likelihood = [&](const Eigen::VectorXd& params, Eigen::VectorXd* gradient) {
+    using boost::math::digamma;
+    const double p = params[0], q = params[1], v = params[2];
+    std::vector<double> g(count, 0.0);
+    double ll = 0;
+    const double lgamma_q = std::lgamma(q), digamma_q = gradient ? digamma(q) : 0.0;
+    for (size_t i = 0; i < n; ++i) {
+      const double w = weights.empty() ? 1.0 : weights[i];
+      const double x = frequency[i], m = monetary_value[i], px = p * x;
+      double eta = 0;
+      for (size_t j = 0; j < k; ++j) eta += std::log(params[static_cast<Eigen::Index>(3 + j)]) * spend.values[i * k + j];
+      const double v_i = v * std::exp(eta);
+      const double log_m = std::log(m), log_total = std::log(x * m + v_i), log_v_i = std::log(v_i);
+      ll += w * (std::lgamma(px + q) - std::lgamma(px) - lgamma_q + q * log_v_i + (px - 1) * log_m + px * std::log(x) -
+                 (px + q) * log_total);
+      if (gradient == nullptr) continue;
+      const double digamma_pxq = digamma(px + q);
+      g[0] += w * x * (digamma_pxq - digamma(px) + std::log(x) + log_m - log_total);
+      g[1] += w * (digamma_pxq - digamma_q + log_v_i - log_total);
+      const double d_v_i = q / v_i - (px + q) / (x * m + v_i);  // d LL / d v_i
+      g[2] += w * d_v_i * v_i / v;
+      for (size_t j = 0; j < k; ++j) g[3 + j] += w * d_v_i * v_i * spend.values[i * k + j];
+    }
+    if (gradient != nullptr) {
+      gradient->resize(static_cast<Eigen::Index>(count));
+      for (size_t j = 0; j < count; ++j) {
+        (*gradient)[static_cast<Eigen::Index>(j)] = j < 3 ? g[j] : g[j] / params[static_cast<Eigen::Index>(j)];
+      }
+    }
+    return ll;
+  };
+  std::vector<std::string> name_storage = {"p", "q", "v"};
+  for (size_t j = 0; j < k; ++j) name_storage.push_back(absl::StrCat("exp(spend_", j, ")"));
+  std::vector<std::string_view> names(name_storage.begin(), name_storage.end());
+  std::vector<double> start = {plain->params().p, plain->params().q, plain->params().v};
+  start.resize(count, 1.0);
+  std::vector<double> penalty_scale(3, 1.0);
+  penalty_scale.resize(count, 0.0);
+  GammaGammaCovariateModel model;
+  absl::StatusOr<std::vector<double>> estimate = detail::FitParamsDynamic(
+      "Gamma-Gamma with covariates", names, total_weight, static_cast<long long>(n), log_likelihood, start, options,
+      &model.report_, penalty_scale);
+  if (!estimate.ok()) return estimate.status();
+  model.params_ = {(*estimate)[0], (*estimate)[1], (*estimate)[2]};
+  model.standard_errors_ = model.report_.standard_errors;
+  for (size_t j = 3; j < count; ++j) {
+    model.spend_.push_back(std::log((*estimate)[j]));
+    model.standard_errors_[j] /= (*estimate)[j];
+  }
+  model.report_.warnings.insert(model.report_.warnings.end(), plain->report().warnings.begin(), plain->report().warnings.end());
+  return model;
+}
+
+GammaGammaModel GammaGammaCovariateModel::ForCustomer(absl::Span<const double> spend) const {
+  GammaGammaParams p = params_;
+  p.v *= std::exp(Eta(spend_, spend));
+  return *GammaGammaModel::Create(p);
+}
+
+absl::StatusOr<std::vector<double>> GammaGammaCovariateModel::ConditionalExpectedAverageProfit(
+    absl::Span<const double> frequency, absl::Span<const double> monetary_value, const CovariateView& spend) const {
+  if (frequency.size() != monetary_value.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("monetary_value has ", monetary_value.size(), " rows but frequency has ",
+                                                   frequency.size()));
+  }
+  if (absl::Status s = ValidateCovariates(spend, frequency.size(), "spend"); !s.ok()) return s;
+  if (absl::Status s = CheckColumns(spend, spend_.size(), "spend"); !s.ok()) return s;
+  std::vector<double> out(frequency.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!std::isfinite(frequency[i]) || frequency[i] < 0 || !std::isfinite(monetary_value[i])) {
+      return absl::InvalidArgumentError(absl::StrCat("row ", i, ": frequency must be finite and >= 0, monetary_value finite"));
+    }
+    const GammaGammaModel customer = ForCustomer(spend.columns ? spend.values.subspan(i * spend.columns, spend.columns)
+                                                               : absl::Span<const double>());
+    out[i] = customer.ConditionalExpectedAverageProfit(frequency[i], monetary_value[i]);
+  }
+  return out;
+}
+
 }  // namespace score
 }  // namespace v0
 }  // namespace oneid

@@ -622,3 +622,18 @@ def test_covariates_are_recovered_within_their_standard_errors():
         model.conditional_probability_alive([1], [2], [3], [[1.0], [2.0]], [[0.0]])
     pnbd = oneid.ParetoNBDWithCovariates().fit(data["frequency"], data["recency"], data["T"], purchase_covariates=data[["spend_score"]])
     assert pnbd.coefficients_.loc[("purchase", "spend_score"), "coef"] > 0
+
+
+def test_gamma_gamma_spend_covariate_is_recovered():
+    rng = np.random.default_rng(41)
+    n, p, q, v, g = 5000, 6.0, 4.0, 15.0, -0.5
+    z = rng.integers(0, 2, n).astype(float)  # e.g. a tier
+    nu = rng.gamma(q, 1.0 / (v * np.exp(g * z)))
+    x = rng.integers(1, 8, n)
+    m = np.array([rng.gamma(p, 1.0 / nu[i], x[i]).mean() for i in range(n)])
+    model = oneid.GammaGammaWithCovariates().fit(x, m, pd.DataFrame({"tier": z}))
+    coefficient = model.coefficients_.loc["tier"]
+    assert abs(coefficient["coef"] - g) < 3.5 * coefficient["se(coef)"]
+    assert list(model.summary.index) == ["p", "q", "v", "spend: tier"]
+    spend = model.conditional_expected_average_profit(x, m, pd.DataFrame({"tier": z}))
+    assert spend.shape == (n,) and np.all(spend > 0)

@@ -9,6 +9,8 @@
 // so a positive purchase coefficient raises the expected purchase rate r / alpha_i by the factor
 // exp(g), and a positive dropout coefficient raises dropout (for Pareto/NBD the mean dropout rate
 // s / beta_i by exp(g); the parametrisation of the Pareto/NBD follows CLVTools' static covariates).
+//   GammaGammaCovariateModel: v_i    = v     exp( g . z_i)     (spend: E[Z] = p v_i / (q-1) rises by exp(g))
+//
 // With no covariate columns the models are the plain ones. Fitted by maximum likelihood from the
 // plain model's estimate, with standard errors for every parameter and coefficient.
 //
@@ -25,6 +27,7 @@
 #include "absl/types/span.h"
 #include "oneid/score/beta_geo.h"
 #include "oneid/score/fit_report.h"
+#include "oneid/score/gamma_gamma.h"
 #include "oneid/score/pareto_nbd.h"
 #include "oneid/score/purchase_history.h"
 
@@ -97,6 +100,33 @@ class ParetoNbdCovariateModel {
   ParetoNbdCovariateModel() = default;
   ParetoNbdParams params_;
   std::vector<double> purchase_, dropout_, standard_errors_;
+  FitReport report_;
+};
+
+class GammaGammaCovariateModel {
+ public:
+  // Returning customers only, as GammaGammaModel::Fit (frequency >= 1, mean spend > 0).
+  static absl::StatusOr<GammaGammaCovariateModel> Fit(absl::Span<const double> frequency,
+                                                      absl::Span<const double> monetary_value,
+                                                      const CovariateView& spend, absl::Span<const double> weights = {},
+                                                      const FitOptions& options = {});
+
+  const GammaGammaParams& params() const { return params_; }
+  const std::vector<double>& spend_coefficients() const { return spend_; }
+  // p, q, v, then the spend coefficients.
+  const std::vector<double>& standard_errors() const { return standard_errors_; }
+  const FitReport& report() const { return report_; }
+
+  GammaGammaModel ForCustomer(absl::Span<const double> spend) const;
+  // E[Z | x, zbar, z] per customer (x may be 0: the customer's population mean).
+  absl::StatusOr<std::vector<double>> ConditionalExpectedAverageProfit(absl::Span<const double> frequency,
+                                                                       absl::Span<const double> monetary_value,
+                                                                       const CovariateView& spend) const;
+
+ private:
+  GammaGammaCovariateModel() = default;
+  GammaGammaParams params_;
+  std::vector<double> spend_, standard_errors_;
   FitReport report_;
 };
 

@@ -115,5 +115,34 @@ TEST(CovariateModelsTest, Errors) {
               StatusIs(absl::StatusCode::kInvalidArgument, "fitted with 0"));
 }
 
+TEST(CovariateModelsTest, GammaGammaRecoversTheSpendCoefficient) {
+  // Spend per transaction ~ Gamma(p, nu_i), nu_i ~ Gamma(q, rate v_i), v_i = v exp(g z_i).
+  const double p = 6.0, q = 4.0, v = 15.0, g = 0.6;
+  std::mt19937_64 rng(31);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::uniform_int_distribution<int> purchases(1, 8);
+  std::vector<double> x, m, z;
+  for (int i = 0; i < 6000; ++i) {
+    const double zi = normal(rng);
+    const double nu = std::gamma_distribution<double>(q, 1.0 / (v * std::exp(g * zi)))(rng);
+    const int count = purchases(rng);
+    double total = 0;
+    for (int j = 0; j < count; ++j) total += std::gamma_distribution<double>(p, 1.0 / nu)(rng);
+    x.push_back(count);
+    m.push_back(total / count);
+    z.push_back(zi);
+  }
+  ASSERT_OK_AND_ASSIGN(GammaGammaCovariateModel model, GammaGammaCovariateModel::Fit(x, m, {z, 1}));
+  const std::vector<double> truth = {p, q, v, g};
+  const std::vector<double> estimate = {model.params().p, model.params().q, model.params().v, model.spend_coefficients()[0]};
+  for (size_t k = 0; k < truth.size(); ++k) {
+    EXPECT_LT(std::abs(estimate[k] - truth[k]), 3.5 * model.standard_errors()[k])
+        << k << ": " << estimate[k] << " vs " << truth[k] << " se " << model.standard_errors()[k];
+  }
+  EXPECT_GT(model.spend_coefficients()[0] / model.standard_errors()[3], 10);
+  ASSERT_OK_AND_ASSIGN(std::vector<double> spend, model.ConditionalExpectedAverageProfit(x, m, {z, 1}));
+  EXPECT_EQ(spend.size(), x.size());
+}
+
 }  // namespace
 }  // namespace oneid::score
