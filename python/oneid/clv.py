@@ -140,7 +140,7 @@ class _Fitted:
         names = list(self.params_)
         covariance = self._fitted.report["covariance"]
         if not covariance:
-            raise ValueError(f"{type(self).__name__} was not fitted on data here: no covariance (create/load keep none)")
+            raise ValueError(f"{type(self).__name__} has no covariance: made by from_params, or loaded from a file written before version 2")
         return pd.DataFrame(np.asarray(covariance, dtype=np.float64).reshape(len(names), len(names)), index=names, columns=names)
 
     @property
@@ -254,7 +254,7 @@ class _TransactionModel(_Fitted):
         estimated parameters (delta method on the fit's covariance; log scale), per customer and for
         the total. Returns a DataFrame (estimate, lower, upper, se) with ``attrs["total"]`` (estimate,
         lower, upper, se) and ``attrs["level"]``. RuntimeError for a model without covariance (made by
-        from_params or load); ValueError for a level outside (0, 1) or invalid histories."""
+        from_params, or loaded from a version-1 file); ValueError for a level outside (0, 1) or invalid histories."""
         x, tx, age = _broadcast(frequency, recency, T, names=("frequency", "recency", "T"))
         return _interval_frame(_core.expected_purchases_intervals(self._fitted, float(t), x, tx, age, float(level)), frequency, recency, T)
 

@@ -228,6 +228,8 @@ def test_save_load_round_trip(tmp_path, cdnow, donations):
     bg.save(tmp_path / "pnbd.txt")
     loaded = oneid.ParetoNBD.load(tmp_path / "pnbd.txt")
     assert loaded.params_ == bg.params_
+    # The covariance travels with the model: summary and intervals after load.
+    assert loaded.summary.equals(bg.summary)
     assert loaded.log_likelihood_ == bg.log_likelihood_
     with pytest.raises(ValueError, match="pareto_nbd"):
         oneid.BetaGeo.load(tmp_path / "pnbd.txt")

@@ -78,7 +78,8 @@ struct FitReport {
   // Asymptotic covariance of the estimate (natural parameters, row-major N x N): the inverse of
   // the Hessian of the penalised negative log-likelihood in log-parameters, mapped to the natural
   // parameters by the delta method, as lifetimes' variance_matrix_. Empty for models made by
-  // Create(); NaN when the Hessian is not positive definite (the estimate is not a strict maximum).
+  // Create() (Save/Load keep it); NaN when the Hessian is not positive definite (the estimate is
+  // not a strict maximum).
   std::vector<double> covariance;
   // Square roots of the covariance's diagonal, one per parameter.
   std::vector<double> standard_errors;

@@ -43,7 +43,7 @@ struct PredictionIntervals {
 
 // E[X(T, T+t) | history] per customer, interval on the log scale. Models: BetaGeoModel,
 // ModifiedBetaGeoModel, ParetoNbdModel. InvalidArgument: invalid histories, t not finite and >= 0,
-// level not in (0, 1); FailedPrecondition: the model has no covariance (made by Create or Load,
+// level not in (0, 1); FailedPrecondition: the model has no covariance (made by Create, loaded from a version-1 text,
 // or fitted where the Hessian was not positive definite).
 template <typename TransactionModel>
 absl::StatusOr<PredictionIntervals> ExpectedPurchasesIntervals(const TransactionModel& model,

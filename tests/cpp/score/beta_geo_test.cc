@@ -169,10 +169,16 @@ TEST(BetaGeoTest, SaveLoadRoundTrip) {
   EXPECT_EQ(loaded.params().b, model.params().b);
   EXPECT_EQ(loaded.report().log_likelihood, model.report().log_likelihood);
   EXPECT_EQ(loaded.report().status, FitStatus::kConverged);
+  EXPECT_EQ(loaded.report().covariance, model.report().covariance);  // intervals work after Load
+  EXPECT_EQ(loaded.report().standard_errors, model.report().standard_errors);
   EXPECT_EQ(loaded.ConditionalExpectedPurchases(10, 2, 5, 30), model.ConditionalExpectedPurchases(10, 2, 5, 30));
 
   EXPECT_THAT(BetaGeoModel::Load(""), StatusIs(absl::StatusCode::kInvalidArgument, "empty"));
   EXPECT_THAT(BetaGeoModel::Load("oneid-clv 1 pareto_nbd\n"), StatusIs(absl::StatusCode::kInvalidArgument, "pareto_nbd"));
+  // Version 1 (before the covariance line) is still read.
+  EXPECT_OK(BetaGeoModel::Load("oneid-clv 1 bg_nbd\nr 1\nalpha 1\na 1\nb 1\nfit not_fitted 0 0 0 0 0\n").status());
+  EXPECT_THAT(BetaGeoModel::Load("oneid-clv 2 bg_nbd\nr 1\nalpha 1\na 1\nb 1\nfit not_fitted 0 0 0 0 0\ncovariance 1 2 3\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "covariance"));
   EXPECT_THAT(BetaGeoModel::Load("oneid-clv 9 bg_nbd\n"), StatusIs(absl::StatusCode::kInvalidArgument, "newer"));
   std::string text = model.Save();
   text.replace(text.find("\nr "), 3, "\nq ");
