@@ -10,6 +10,7 @@
 
 #include "oneid/score/detail/compressed_rows.h"
 #include "oneid/score/detail/likelihoods.h"
+#include "oneid/score/detail/optimizer.h"
 #include "score/clv_test_data.h"
 #include "testing/status_matchers.h"
 
@@ -296,5 +297,22 @@ TEST(BetaGeoTest, HardCasesFitOrExplainWhy) {
   penalised.l2_penalty = 0.01;
   EXPECT_OK(BetaGeoModel::Fit({cases[0].x, cases[0].t_x, cases[0].T, {}}, penalised).status());
 }
+// The fallback optimiser on its own: damped Newton from the default start reaches the estimate
+// L-BFGS finds, on CDNOW.
+TEST_F(BetaGeoCdnowTest, NewtonFallbackReachesTheSameEstimate) {
+  const detail::CompressedRows rows = detail::CompressRows(data_.at("frequency"), data_.at("recency"), data_.at("T"), {});
+  auto ll = [&rows](const Eigen::VectorXd& p, Eigen::VectorXd* g) { return detail::BetaGeoLogLikelihood(rows, p, g); };
+  Eigen::VectorXd log_params(4);
+  log_params << 0.0, std::log(3.9), 0.0, 0.0;
+  const FitReport newton = detail::NewtonMaximize(ll, log_params, rows.total_weight, FitOptions{});
+  EXPECT_EQ(newton.status, FitStatus::kConverged);
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel lbfgs, BetaGeoModel::Fit(view()));
+  EXPECT_NEAR(std::exp(log_params[0]), lbfgs.params().r, 1e-4);
+  EXPECT_NEAR(std::exp(log_params[1]), lbfgs.params().alpha, 1e-3);
+  EXPECT_NEAR(std::exp(log_params[2]), lbfgs.params().a, 1e-3);
+  EXPECT_NEAR(std::exp(log_params[3]), lbfgs.params().b, 1e-2);
+  EXPECT_NEAR(newton.log_likelihood, lbfgs.report().log_likelihood, 1e-6);
+}
+
 }  // namespace
 }  // namespace oneid::score
