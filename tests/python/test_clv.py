@@ -639,3 +639,14 @@ def test_gamma_gamma_spend_covariate_is_recovered():
     assert list(model.summary.index) == ["p", "q", "v", "spend: tier"]
     spend = model.conditional_expected_average_profit(x, m, pd.DataFrame({"tier": z}))
     assert spend.shape == (n,) and np.all(spend > 0)
+
+
+def test_a_fit_that_cannot_converge_explains_itself():
+    # Three customers cannot pin down four parameters: the error says where the search ended and
+    # what to try, and a penalty makes the same data fit.
+    with pytest.raises(RuntimeError, match=r"did not converge.*Best point: r=.*ran towards infinity.*Try: a small penalty"):
+        oneid.BetaGeo().fit([1, 0, 2], [3, 0, 5], [10, 8, 12])
+    model = oneid.BetaGeo(penalizer_coef=0.01).fit([1, 0, 2], [3, 0, 5], [10, 8, 12])
+    assert model.fit_report_["converged"]
+    with pytest.raises(ValueError, match="no customer has a repeat purchase"):
+        oneid.ParetoNBD().fit([0, 0, 0], [0, 0, 0], [5, 6, 7])
