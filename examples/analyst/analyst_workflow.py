@@ -7,7 +7,8 @@ segments, in pandas, with the figures a CRM team asks for.
 The raw CSVs are generated first (accounts from every channel, orders, behaviour events), so the
 example runs anywhere; point ``--accounts``/``--orders``/``--behaviour`` at your own files to use
 real ones (schemas in docs/profile.md and docs/identity.md). Figures are PNGs in ``--out``:
-tracking.png (calibration/holdout), rfm_heatmap.png, segments.png, clv.png.
+tracking.png (calibration/holdout), rfm_heatmap.png, segments.png, clv.png; model_calibration.csv is
+oneid.evaluate's holdout check of BG/NBD, MBG/NBD and Pareto/NBD by calibration frequency.
 """
 
 from __future__ import annotations
@@ -120,6 +121,13 @@ def main() -> int:
     evaluation = oneid.evaluate_churn(y_test, model.predict_proba(x_test))
     print(f"churn: trained on {len(y_train):,}, judged on {len(y_test):,} later: AUC {evaluation['auc']:.3f}, "
           f"lift@10% {evaluation['lift_top_decile']:.2f}, Brier {evaluation['brier']:.3f}")
+
+    # 5b. Which transaction model? Fit each on the purchases up to the training cut-off, score them
+    # on the H days after it (per-customer error, total, P(alive) AUC, AIC/BIC), keep the best.
+    report = oneid.evaluate(purchases, "oneid", "day", train_cut, train_cut + pd.Timedelta(days=HORIZON_DAYS))
+    print("model check:", ", ".join(f"{name} RMSE {row['rmse']:.3f} total {row['predicted_total']:.0f}/{row['actual_total']:.0f}"
+                                    for name, row in report.metrics.iterrows()), "->", report.recommended)
+    report.calibration.to_csv(os.path.join(args.out, "model_calibration.csv"), index=False)
 
     # 6. Segments.
     segmented = oneid.segment(profiles)

@@ -27,11 +27,13 @@
 
 #include "oneid/score/beta_geo.h"
 #include "oneid/score/beta_geo_beta_binom.h"
+#include "oneid/score/covariate_models.h"
 #include "oneid/score/customer_lifetime_value.h"
 #include "oneid/score/fit_report.h"
 #include "oneid/score/gamma_gamma.h"
 #include "oneid/score/modified_beta_geo.h"
 #include "oneid/score/pareto_nbd.h"
+#include "oneid/score/prediction_intervals.h"
 #include "oneid/score/profile_scorer.h"
 #include "oneid/score/purchase_history.h"
 #include "oneid/score/transaction_summary.h"

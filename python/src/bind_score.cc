@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <optional>
+#include <type_traits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,11 +22,13 @@
 #include "progress.h"
 #include "oneid/score/beta_geo.h"
 #include "oneid/score/beta_geo_beta_binom.h"
+#include "oneid/score/covariate_models.h"
 #include "oneid/score/customer_lifetime_value.h"
 #include "oneid/score/fit_report.h"
 #include "oneid/score/gamma_gamma.h"
 #include "oneid/score/modified_beta_geo.h"
 #include "oneid/score/pareto_nbd.h"
+#include "oneid/score/prediction_intervals.h"
 #include "oneid/score/purchase_history.h"
 #include "oneid/score/transaction_summary.h"
 
@@ -65,13 +68,6 @@ FitOptions MakeFitOptions(int max_iterations, double gradient_tolerance, double 
   return options;
 }
 
-py::dict ReportToDict(const FitReport& r) {
-  return py::dict("status"_a = std::string(score::FitStatusName(r.status)),
-                  "converged"_a = r.status == score::FitStatus::kConverged, "iterations"_a = r.iterations,
-                  "log_likelihood"_a = r.log_likelihood, "gradient_norm"_a = r.gradient_norm,
-                  "total_weight"_a = r.total_weight, "distinct_rows"_a = r.distinct_rows);
-}
-
 score::PurchaseHistoryView HistoryView(const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T,
                                        const std::optional<DoubleArray>& w) {
   return {Span1d(x, "frequency"), Span1d(t_x, "recency"), Span1d(T, "T"), OptionalSpan(w, "weights")};
@@ -104,6 +100,42 @@ py::array Batch(Fn&& fn) {
     return fn();
   }();
   return ToNumpy(ValueOrThrow(std::move(out)));
+}
+
+py::dict ReportToDict(const FitReport& r) {
+  return py::dict("status"_a = std::string(score::FitStatusName(r.status)),
+                  "converged"_a = r.status == score::FitStatus::kConverged, "iterations"_a = r.iterations,
+                  "log_likelihood"_a = r.log_likelihood, "gradient_norm"_a = r.gradient_norm,
+                  "total_weight"_a = r.total_weight, "distinct_rows"_a = r.distinct_rows, "starts"_a = r.starts,
+                  "used_fallback"_a = r.used_fallback, "covariance"_a = r.covariance,
+                  "standard_errors"_a = r.standard_errors, "warnings"_a = r.warnings);
+}
+
+// A per-customer prediction f(h, x, t_x, T) over validated histories, h broadcast by Python.
+template <typename Fn>
+py::array HorizonBatch(const DoubleArray& h, const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T,
+                       const char* name, Fn&& fn) {
+  const score::PurchaseHistoryView view{Span1d(x, "frequency"), Span1d(t_x, "recency"), Span1d(T, "T"), {}};
+  const absl::Span<const double> horizons = Horizons(h, view.frequency.size(), name);
+  return Batch([&] {
+    size_t i = 0;
+    return score::MapHistories(view, [&](double xi, double txi, double Ti) { return fn(horizons[i++], xi, txi, Ti); });
+  });
+}
+
+// P(X(t) = n) for pairs (n, t) of equal length.
+template <typename Fn>
+py::array ProbabilityOfCounts(const Int64Array& n, const DoubleArray& t, Fn&& fn) {
+  if (n.ndim() != 1) throw py::value_error("n must be one-dimensional");
+  const absl::Span<const double> horizons = Span1d(t, "t");
+  if (static_cast<size_t>(n.shape(0)) != horizons.size()) throw py::value_error("n and t differ in length");
+  std::vector<double> out(horizons.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!std::isfinite(horizons[i]) || horizons[i] < 0) throw py::value_error("t must be finite and >= 0");
+    if (n.data()[i] < 0) throw py::value_error("n must be >= 0");
+    out[i] = fn(static_cast<int>(n.data()[i]), horizons[i]);
+  }
+  return ToNumpy(std::move(out));
 }
 
 template <typename Model, typename View>
@@ -171,6 +203,36 @@ void BindTransactionModel(Class& cls) {
             return ToNumpy(std::move(out));
           },
           "t"_a)
+      .def(
+          "probability_no_purchase",
+          [](const Model& m, const DoubleArray& h, const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T) {
+            return HorizonBatch(h, x, t_x, T, "h", [&](double hi, double xi, double txi, double Ti) {
+              return m.ProbabilityNoPurchase(hi, xi, txi, Ti);
+            });
+          },
+          "h"_a, "frequency"_a, "recency"_a, "T"_a)
+      .def(
+          "probability_alive_at",
+          [](const Model& m, const DoubleArray& t, const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T) {
+            return HorizonBatch(t, x, t_x, T, "t", [&](double ti, double xi, double txi, double Ti) {
+              return m.ProbabilityAliveAt(ti, xi, txi, Ti);
+            });
+          },
+          "t"_a, "frequency"_a, "recency"_a, "T"_a)
+      .def(
+          "probability_alive_grid",
+          [](const Model& m, int max_frequency, int max_recency) {
+            // lifetimes' conditional_probability_alive_matrix: every (recency, frequency) cell at
+            // T = max_recency, including cells no valid history has (the formula is applied as is).
+            if (max_frequency < 0 || max_recency < 0) throw py::value_error("max_frequency and max_recency must be >= 0");
+            py::array_t<double> out({max_recency + 1, max_frequency + 1});
+            auto cells = out.mutable_unchecked<2>();
+            for (int t_x = 0; t_x <= max_recency; ++t_x) {
+              for (int x = 0; x <= max_frequency; ++x) cells(t_x, x) = m.ProbabilityAlive(x, t_x, max_recency);
+            }
+            return out;
+          },
+          "max_frequency"_a, "max_recency"_a)
       .def("save", &Model::Save, "The versioned text form.")
       .def_static("load", [](const std::string& text) { return ValueOrThrow(Model::Load(text)); }, "text"_a);
 }
@@ -183,6 +245,113 @@ py::array Clv(const Model& transactions, const GammaGammaModel& spend, const Dou
   const absl::Span<const double> m = Span1d(monetary_value, "monetary_value");
   const score::ClvOptions options{months, monthly_discount_rate, periods_per_month};
   return Batch([&] { return score::CustomerLifetimeValue(transactions, spend, view, m, options); });
+}
+
+py::dict IntervalsToDict(score::PredictionIntervals&& r) {
+  return py::dict("level"_a = r.level, "estimate"_a = ToNumpy(std::move(r.estimate)), "lower"_a = ToNumpy(std::move(r.lower)),
+                  "upper"_a = ToNumpy(std::move(r.upper)), "standard_error"_a = ToNumpy(std::move(r.standard_error)),
+                  "total"_a = r.total, "total_lower"_a = r.total_lower, "total_upper"_a = r.total_upper,
+                  "total_standard_error"_a = r.total_standard_error);
+}
+
+template <typename Fn>
+py::dict IntervalsWithoutGil(Fn&& fn) {
+  absl::StatusOr<score::PredictionIntervals> out = [&] {
+    py::gil_scoped_release nogil;
+    return fn();
+  }();
+  return IntervalsToDict(ValueOrThrow(std::move(out)));
+}
+
+template <typename Model>
+void BindIntervals(py::module_& m) {
+  m.def(
+      "expected_purchases_intervals",
+      [](const Model& model, double t, const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T, double level) {
+        const score::PurchaseHistoryView view = HistoryView(x, t_x, T, std::nullopt);
+        return IntervalsWithoutGil([&] { return score::ExpectedPurchasesIntervals(model, view, t, level); });
+      },
+      "model"_a, "t"_a, "frequency"_a, "recency"_a, "T"_a, "level"_a = 0.9);
+  m.def(
+      "probability_alive_intervals",
+      [](const Model& model, const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T, double level) {
+        const score::PurchaseHistoryView view = HistoryView(x, t_x, T, std::nullopt);
+        return IntervalsWithoutGil([&] { return score::ProbabilityAliveIntervals(model, view, level); });
+      },
+      "model"_a, "frequency"_a, "recency"_a, "T"_a, "level"_a = 0.9);
+  m.def(
+      "customer_lifetime_value_intervals",
+      [](const Model& model, const GammaGammaModel& spend, const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T,
+         const DoubleArray& monetary_value, int months, double monthly_discount_rate, double periods_per_month,
+         double level) {
+        const score::PurchaseHistoryView view = HistoryView(x, t_x, T, std::nullopt);
+        const absl::Span<const double> mv = Span1d(monetary_value, "monetary_value");
+        const score::ClvOptions options{months, monthly_discount_rate, periods_per_month};
+        return IntervalsWithoutGil([&] { return score::CustomerLifetimeValueIntervals(model, spend, view, mv, options, level); });
+      },
+      "transactions"_a, "spend"_a, "frequency"_a, "recency"_a, "T"_a, "monetary_value"_a, "months"_a,
+      "monthly_discount_rate"_a, "periods_per_month"_a, "level"_a = 0.9);
+}
+
+using CovariateArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+// A 2-D (customers x columns) array, or None for no covariates.
+score::CovariateView CovariatesOf(const std::optional<CovariateArray>& z, const char* name) {
+  if (!z) return {};
+  if (z->ndim() != 2) throw py::value_error(std::string(name) + " covariates must be two-dimensional (customers x columns)");
+  return {absl::Span<const double>(z->data(), static_cast<size_t>(z->size())), static_cast<size_t>(z->shape(1))};
+}
+
+template <typename Model>
+void BindCovariateModel(py::module_& m, const char* name, const char* doc) {
+  py::class_<Model>(m, name, doc)
+      .def_static(
+          "fit",
+          [](const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T, const std::optional<CovariateArray>& zp,
+             const std::optional<CovariateArray>& zd, const std::optional<DoubleArray>& w, int max_iterations,
+             double gradient_tolerance, double l2_penalty) {
+            const score::PurchaseHistoryView view = HistoryView(x, t_x, T, w);
+            const score::CovariateView purchase = CovariatesOf(zp, "purchase"), dropout = CovariatesOf(zd, "dropout");
+            const FitOptions options = MakeFitOptions(max_iterations, gradient_tolerance, l2_penalty);
+            absl::StatusOr<Model> model = [&] {
+              py::gil_scoped_release nogil;
+              return Model::Fit(view, purchase, dropout, options);
+            }();
+            return ValueOrThrow(std::move(model));
+          },
+          "frequency"_a, "recency"_a, "T"_a, "purchase_covariates"_a = py::none(), "dropout_covariates"_a = py::none(),
+          "weights"_a = py::none(), "max_iterations"_a = 1000, "gradient_tolerance"_a = 1e-7, "l2_penalty"_a = 0.0)
+      .def_property_readonly("params",
+                             [](const Model& self) {
+                               const auto& p = self.params();
+                               if constexpr (std::is_same_v<Model, score::BetaGeoCovariateModel>) {
+                                 return py::dict("r"_a = p.r, "alpha"_a = p.alpha, "a"_a = p.a, "b"_a = p.b);
+                               } else {
+                                 return py::dict("r"_a = p.r, "alpha"_a = p.alpha, "s"_a = p.s, "beta"_a = p.beta);
+                               }
+                             })
+      .def_property_readonly("purchase_coefficients", &Model::purchase_coefficients)
+      .def_property_readonly("dropout_coefficients", &Model::dropout_coefficients)
+      .def_property_readonly("standard_errors", &Model::standard_errors)
+      .def_property_readonly("report", [](const Model& self) { return ReportToDict(self.report()); })
+      .def(
+          "conditional_expected_purchases",
+          [](const Model& self, double t, const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T,
+             const std::optional<CovariateArray>& zp, const std::optional<CovariateArray>& zd) {
+            const score::PurchaseHistoryView view = HistoryView(x, t_x, T, std::nullopt);
+            const score::CovariateView purchase = CovariatesOf(zp, "purchase"), dropout = CovariatesOf(zd, "dropout");
+            return Batch([&] { return self.ConditionalExpectedPurchases(t, view, purchase, dropout); });
+          },
+          "t"_a, "frequency"_a, "recency"_a, "T"_a, "purchase_covariates"_a = py::none(), "dropout_covariates"_a = py::none())
+      .def(
+          "probability_alive",
+          [](const Model& self, const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T,
+             const std::optional<CovariateArray>& zp, const std::optional<CovariateArray>& zd) {
+            const score::PurchaseHistoryView view = HistoryView(x, t_x, T, std::nullopt);
+            const score::CovariateView purchase = CovariatesOf(zp, "purchase"), dropout = CovariatesOf(zd, "dropout");
+            return Batch([&] { return self.ProbabilityAlive(view, purchase, dropout); });
+          },
+          "frequency"_a, "recency"_a, "T"_a, "purchase_covariates"_a = py::none(), "dropout_covariates"_a = py::none());
 }
 
 py::dict SummaryToDict(score::TransactionSummary&& s) {
@@ -221,16 +390,7 @@ void BindScore(py::module_& m) {
       .def(
           "probability_of_purchases",
           [](const BetaGeoModel& self, const Int64Array& n, const DoubleArray& t) {
-            if (n.ndim() != 1) throw py::value_error("n must be one-dimensional");
-            const absl::Span<const double> horizons = Span1d(t, "t");
-            if (static_cast<size_t>(n.shape(0)) != horizons.size()) throw py::value_error("n and t differ in length");
-            std::vector<double> out(horizons.size());
-            for (size_t i = 0; i < out.size(); ++i) {
-              if (!std::isfinite(horizons[i]) || horizons[i] < 0) throw py::value_error("t must be finite and >= 0");
-              if (n.data()[i] < 0) throw py::value_error("n must be >= 0");
-              out[i] = self.ProbabilityOfPurchases(static_cast<int>(n.data()[i]), horizons[i]);
-            }
-            return ToNumpy(std::move(out));
+            return ProbabilityOfCounts(n, t, [&](int ni, double ti) { return self.ProbabilityOfPurchases(ni, ti); });
           },
           "n"_a, "t"_a);
   BindTransactionModel<BetaGeoModel>(bg);
@@ -246,7 +406,13 @@ void BindScore(py::module_& m) {
       .def_property_readonly("params", [](const ModifiedBetaGeoModel& self) {
         const auto& p = self.params();
         return py::dict("r"_a = p.r, "alpha"_a = p.alpha, "a"_a = p.a, "b"_a = p.b);
-      });
+      })
+      .def(
+          "probability_of_purchases",
+          [](const ModifiedBetaGeoModel& self, const Int64Array& n, const DoubleArray& t) {
+            return ProbabilityOfCounts(n, t, [&](int ni, double ti) { return self.ProbabilityOfPurchases(ni, ti); });
+          },
+          "n"_a, "t"_a);
   BindTransactionModel<ModifiedBetaGeoModel>(mbg);
 
   // -- Pareto/NBD -------------------------------------------------------------------------------
@@ -260,7 +426,24 @@ void BindScore(py::module_& m) {
       .def_property_readonly("params", [](const ParetoNbdModel& self) {
         const auto& p = self.params();
         return py::dict("r"_a = p.r, "alpha"_a = p.alpha, "s"_a = p.s, "beta"_a = p.beta);
-      });
+      })
+      .def(
+          "conditional_probability_of_purchases",
+          [](const ParetoNbdModel& self, const Int64Array& n, const DoubleArray& t, const DoubleArray& x,
+             const DoubleArray& t_x, const DoubleArray& T) {
+            if (n.ndim() != 1 || static_cast<size_t>(n.shape(0)) != static_cast<size_t>(x.shape(0))) {
+              throw py::value_error("n must be one-dimensional with one entry per customer");
+            }
+            for (py::ssize_t i = 0; i < n.shape(0); ++i) {
+              if (n.data()[i] < 0) throw py::value_error("n must be >= 0");
+            }
+            const int64_t* counts = n.data();
+            size_t i = 0;
+            return HorizonBatch(t, x, t_x, T, "t", [&](double ti, double xi, double txi, double Ti) {
+              return self.ConditionalProbabilityOfPurchases(static_cast<int>(counts[i++]), ti, xi, txi, Ti);
+            });
+          },
+          "n"_a, "t"_a, "frequency"_a, "recency"_a, "T"_a);
   BindTransactionModel<ParetoNbdModel>(pnbd);
 
   // -- Gamma-Gamma ------------------------------------------------------------------------------
@@ -271,7 +454,8 @@ void BindScore(py::module_& m) {
       .def_static(
           "fit",
           [](const DoubleArray& x, const DoubleArray& monetary_value, const std::optional<DoubleArray>& w,
-             int max_iterations, double gradient_tolerance, double l2_penalty, const py::object& progress_arg) {
+             int max_iterations, double gradient_tolerance, double l2_penalty, const py::object& progress_arg,
+             bool q_constraint) {
             const absl::Span<const double> xs = Span1d(x, "frequency"), ms = Span1d(monetary_value, "monetary_value");
             const absl::Span<const double> ws = OptionalSpan(w, "weights");
             PyProgress progress(progress_arg);
@@ -279,13 +463,13 @@ void BindScore(py::module_& m) {
             options.progress = progress.callback();
             absl::StatusOr<GammaGammaModel> model = [&] {
               py::gil_scoped_release nogil;
-              return GammaGammaModel::Fit(xs, ms, ws, options);
+              return GammaGammaModel::Fit(xs, ms, ws, options, q_constraint);
             }();
             progress.Rethrow();
             return ValueOrThrow(std::move(model));
           },
           "frequency"_a, "monetary_value"_a, "weights"_a = py::none(), "max_iterations"_a = 1000,
-          "gradient_tolerance"_a = 1e-7, "l2_penalty"_a = 0.0, "progress"_a = py::none())
+          "gradient_tolerance"_a = 1e-7, "l2_penalty"_a = 0.0, "progress"_a = py::none(), "q_constraint"_a = false)
       .def_property_readonly("params",
                              [](const GammaGammaModel& self) {
                                const auto& p = self.params();
@@ -380,6 +564,33 @@ void BindScore(py::module_& m) {
             return ToNumpy(std::move(out));
           },
           "n"_a)
+      .def(
+          "probability_of_transactions",
+          [](const BetaGeoBetaBinomModel& self, const Int64Array& x, int n) {
+            if (x.ndim() != 1) throw py::value_error("x must be one-dimensional");
+            if (n < 0) throw py::value_error("n must be >= 0");
+            std::vector<double> out(static_cast<size_t>(x.shape(0)));
+            for (size_t i = 0; i < out.size(); ++i) out[i] = self.ProbabilityOfTransactions(static_cast<int>(x.data()[i]), n);
+            return ToNumpy(std::move(out));
+          },
+          "x"_a, "n"_a)
+      .def(
+          "probability_no_purchase",
+          [](const BetaGeoBetaBinomModel& self, const DoubleArray& m_periods, const DoubleArray& x, const DoubleArray& t_x,
+             const DoubleArray& n) {
+            const score::DiscreteHistoryView view = DiscreteView(x, t_x, n, std::nullopt);
+            const absl::Span<const double> future = Horizons(m_periods, view.frequency.size(), "m_periods_in_future");
+            for (double v : future) {
+              if (v != std::floor(v)) throw py::value_error("m_periods_in_future must be whole numbers");
+            }
+            return Batch([&] {
+              size_t i = 0;
+              return score::MapDiscreteHistories(view, [&](double xi, double txi, double ni) {
+                return self.ProbabilityNoPurchase(future[i++], xi, txi, ni);
+              });
+            });
+          },
+          "m_periods_in_future"_a, "frequency"_a, "recency"_a, "n_periods"_a)
       .def("save", &BetaGeoBetaBinomModel::Save)
       .def_static("load", [](const std::string& text) { return ValueOrThrow(BetaGeoBetaBinomModel::Load(text)); },
                   "text"_a);
@@ -392,6 +603,51 @@ void BindScore(py::module_& m) {
   m.def("customer_lifetime_value", &Clv<ParetoNbdModel>, "transactions"_a, "spend"_a, "frequency"_a, "recency"_a, "T"_a,
         "monetary_value"_a, "months"_a, "monthly_discount_rate"_a, "periods_per_month"_a,
         "Discounted expected spend over `months` months (lifetimes' convention; see customer_lifetime_value.h).");
+
+  // -- Covariates -------------------------------------------------------------------------------
+  BindCovariateModel<score::BetaGeoCovariateModel>(m, "BetaGeoCovariateModel", "BG/NBD with time-invariant covariates.");
+  BindCovariateModel<score::ParetoNbdCovariateModel>(m, "ParetoNbdCovariateModel",
+                                                     "Pareto/NBD with time-invariant covariates.");
+
+  py::class_<score::GammaGammaCovariateModel>(m, "GammaGammaCovariateModel", "Gamma-Gamma with spend covariates.")
+      .def_static(
+          "fit",
+          [](const DoubleArray& x, const DoubleArray& monetary_value, const std::optional<CovariateArray>& z,
+             const std::optional<DoubleArray>& w, int max_iterations, double gradient_tolerance, double l2_penalty) {
+            const absl::Span<const double> xs = Span1d(x, "frequency"), ms = Span1d(monetary_value, "monetary_value");
+            const absl::Span<const double> ws = OptionalSpan(w, "weights");
+            const score::CovariateView spend = CovariatesOf(z, "spend");
+            const FitOptions options = MakeFitOptions(max_iterations, gradient_tolerance, l2_penalty);
+            absl::StatusOr<score::GammaGammaCovariateModel> model = [&] {
+              py::gil_scoped_release nogil;
+              return score::GammaGammaCovariateModel::Fit(xs, ms, spend, ws, options);
+            }();
+            return ValueOrThrow(std::move(model));
+          },
+          "frequency"_a, "monetary_value"_a, "spend_covariates"_a = py::none(), "weights"_a = py::none(),
+          "max_iterations"_a = 1000, "gradient_tolerance"_a = 1e-7, "l2_penalty"_a = 0.0)
+      .def_property_readonly("params",
+                             [](const score::GammaGammaCovariateModel& self) {
+                               const auto& p = self.params();
+                               return py::dict("p"_a = p.p, "q"_a = p.q, "v"_a = p.v);
+                             })
+      .def_property_readonly("spend_coefficients", &score::GammaGammaCovariateModel::spend_coefficients)
+      .def_property_readonly("standard_errors", &score::GammaGammaCovariateModel::standard_errors)
+      .def_property_readonly("report", [](const score::GammaGammaCovariateModel& self) { return ReportToDict(self.report()); })
+      .def(
+          "conditional_expected_average_profit",
+          [](const score::GammaGammaCovariateModel& self, const DoubleArray& x, const DoubleArray& monetary_value,
+             const std::optional<CovariateArray>& z) {
+            const absl::Span<const double> xs = Span1d(x, "frequency"), ms = Span1d(monetary_value, "monetary_value");
+            const score::CovariateView spend = CovariatesOf(z, "spend");
+            return Batch([&] { return self.ConditionalExpectedAverageProfit(xs, ms, spend); });
+          },
+          "frequency"_a, "monetary_value"_a, "spend_covariates"_a = py::none());
+
+  // -- Intervals from parameter uncertainty -----------------------------------------------------
+  BindIntervals<BetaGeoModel>(m);
+  BindIntervals<ModifiedBetaGeoModel>(m);
+  BindIntervals<ParetoNbdModel>(m);
 
   // -- Transaction summaries --------------------------------------------------------------------
   m.def(

@@ -83,6 +83,29 @@ double BetaGeoLogLikelihood(const CompressedRows& rows, const Eigen::VectorXd& p
   return ll;
 }
 
+double BetaGeoRowLogLikelihood(double r, double alpha, double a, double b, double x, double t_x, double T, double* d) {
+  using boost::math::digamma;
+  const double constant = std::lgamma(r + x) - std::lgamma(r) + r * std::log(alpha) + std::lgamma(a + b) +
+                          std::lgamma(b + x) - std::lgamma(b) - std::lgamma(a + b + x);
+  const double log_alpha_T = std::log(alpha + T);
+  const double a3 = -(r + x) * log_alpha_T;
+  double tail = a3, w4 = 0, log_alpha_tx = 0;
+  if (x > 0) {
+    log_alpha_tx = std::log(alpha + t_x);
+    const double diff = std::log(a) - std::log(b + x - 1) - (r + x) * (log_alpha_tx - log_alpha_T);  // A4 - A3
+    tail = a3 + (diff > 0 ? diff + std::log1p(std::exp(-diff)) : std::log1p(std::exp(diff)));
+    w4 = diff > 0 ? 1.0 / (1.0 + std::exp(-diff)) : std::exp(diff) / (1.0 + std::exp(diff));
+  }
+  if (d != nullptr) {
+    const double w3 = 1.0 - w4;
+    d[0] = digamma(r + x) - digamma(r) + std::log(alpha) - w3 * log_alpha_T - w4 * log_alpha_tx;
+    d[1] = r / alpha - (r + x) * (w3 / (alpha + T) + (x > 0 ? w4 / (alpha + t_x) : 0.0));
+    d[2] = digamma(a + b) - digamma(a + b + x) + w4 / a;
+    d[3] = digamma(a + b) + digamma(b + x) - digamma(b) - digamma(a + b + x) - (x > 0 ? w4 / (b + x - 1) : 0.0);
+  }
+  return constant + tail;
+}
+
 }  // namespace detail
 
 namespace {
@@ -112,7 +135,7 @@ absl::StatusOr<BetaGeoModel> BetaGeoModel::Fit(const PurchaseHistoryView& histor
   const std::array<double, 4> start = {1.0, std::max(max_age / 10.0, 1e-3), 1.0, 1.0};
   FitReport report;
   auto ll = [&rows](const Eigen::VectorXd& p, Eigen::VectorXd* g) { return detail::BetaGeoLogLikelihood(rows, p, g); };
-  absl::StatusOr<std::array<double, 4>> estimate = detail::FitParams("BG/NBD", rows, ll, start, options, &report);
+  absl::StatusOr<std::array<double, 4>> estimate = detail::FitParams<4>("BG/NBD", kNames, rows, ll, start, options, &report, {1.0, 1.0 / max_age, 1.0, 1.0});
   if (!estimate.ok()) return estimate.status();
   return BetaGeoModel(FromArray(*estimate), report);
 }
@@ -170,6 +193,20 @@ double BetaGeoModel::ProbabilityOfPurchases(int n, double t) const {
     probability += std::exp(detail::LogBeta(p.a + 1, p.b + n - 1) - log_beta_ab) * (1.0 - below);
   }
   return probability;
+}
+
+double BetaGeoModel::ProbabilityNoPurchase(double h, double x, double t_x, double T) const {
+  const BetaGeoParams& p = params_;
+  const double alive = ProbabilityAlive(x, t_x, T);
+  return 1.0 - alive + alive * std::exp((p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + h)));
+}
+
+double BetaGeoModel::ProbabilityAliveAt(double t, double x, double t_x, double T) const {
+  const BetaGeoParams& p = params_;
+  const double alive = ProbabilityAlive(x, t_x, T);
+  if (t == 0) return alive;
+  const double hyp = detail::Hyp2F1(p.r + x, p.b + x, p.a + p.b + x, t / (p.alpha + T + t));
+  return alive * std::exp((p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + t))) * hyp;
 }
 
 std::string BetaGeoModel::Save() const {

@@ -105,7 +105,7 @@ absl::StatusOr<BetaGeoBetaBinomModel> BetaGeoBetaBinomModel::Fit(const DiscreteH
   auto ll = [&rows](const Eigen::VectorXd& p, Eigen::VectorXd* g) {
     return detail::BetaGeoBetaBinomLogLikelihood(rows, p, g);
   };
-  absl::StatusOr<std::array<double, 4>> estimate = detail::FitParams("BG/BB", rows, ll, start, options, &report);
+  absl::StatusOr<std::array<double, 4>> estimate = detail::FitParams<4>("BG/BB", kNames, rows, ll, start, options, &report);
   if (!estimate.ok()) return estimate.status();
   return BetaGeoBetaBinomModel({(*estimate)[0], (*estimate)[1], (*estimate)[2], (*estimate)[3]}, report);
 }
@@ -143,6 +143,42 @@ double BetaGeoBetaBinomModel::ExpectedPurchases(double n) const {
   const double ratio = std::exp(std::lgamma(p.gamma + p.delta) - std::lgamma(p.gamma + p.delta + n) +
                                 std::lgamma(1 + p.delta + n) - std::lgamma(1 + p.delta));
   return p.alpha / (p.alpha + p.beta) * p.delta / (p.gamma - 1) * (1.0 - ratio);
+}
+
+double BetaGeoBetaBinomModel::ProbabilityOfTransactions(int x, int n) const {
+  const BetaGeoBetaBinomParams& p = params_;
+  if (x < 0 || n < 0 || x > n) return 0.0;
+  const double log_ab = detail::LogBeta(p.alpha, p.beta), log_gd = detail::LogBeta(p.gamma, p.delta);
+  auto log_choose = [](int top, int bottom) {
+    return std::lgamma(top + 1.0) - std::lgamma(bottom + 1.0) - std::lgamma(top - bottom + 1.0);
+  };
+  // Alive through all n opportunities, and x transactions among them.
+  double probability = std::exp(log_choose(n, x) + detail::LogBeta(p.alpha + x, p.beta + n - x) - log_ab +
+                                detail::LogBeta(p.gamma, p.delta + n) - log_gd);
+  // Died right before opportunity i+1 (alive for exactly i, x <= i < n), x transactions among i.
+  for (int i = x; i < n; ++i) {
+    probability += std::exp(log_choose(i, x) + detail::LogBeta(p.alpha + x, p.beta + i - x) - log_ab +
+                            detail::LogBeta(p.gamma + 1, p.delta + i) - log_gd);
+  }
+  return probability;
+}
+
+double BetaGeoBetaBinomModel::ProbabilityNoPurchase(double m, double x, double t_x, double n) const {
+  const BetaGeoBetaBinomParams& p = params_;
+  const double alive = ProbabilityAlive(0, x, t_x, n);
+  if (m == 0) return 1.0;
+  // Posterior given alive after opportunity n: p ~ Beta(alpha+x, beta+n-x), theta ~ Beta(gamma, delta+n).
+  const double pa = p.alpha + x, pb = p.beta + n - x, ga = p.gamma, gb = p.delta + n;
+  const double log_bp = detail::LogBeta(pa, pb), log_bg = detail::LogBeta(ga, gb);
+  const int steps = static_cast<int>(m);
+  double quiet = 0;
+  // Dies before opportunity n+j (j = 1..m) after j-1 quiet opportunities...
+  for (int j = 1; j <= steps; ++j) {
+    quiet += std::exp(detail::LogBeta(ga + 1, gb + j - 1) - log_bg + detail::LogBeta(pa, pb + j - 1) - log_bp);
+  }
+  // ...or lives through all m without transacting.
+  quiet += std::exp(detail::LogBeta(ga, gb + steps) - log_bg + detail::LogBeta(pa, pb + steps) - log_bp);
+  return 1.0 - alive + alive * quiet;
 }
 
 std::string BetaGeoBetaBinomModel::Save() const {

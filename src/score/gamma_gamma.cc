@@ -104,9 +104,33 @@ absl::StatusOr<GammaGammaModel> GammaGammaModel::Create(const GammaGammaParams& 
   return GammaGammaModel(params, FitReport{});
 }
 
+double FrequencySpendCorrelation(absl::Span<const double> frequency, absl::Span<const double> monetary_value,
+                                 absl::Span<const double> weights) {
+  double total = 0, mean_x = 0, mean_m = 0;
+  for (size_t i = 0; i < frequency.size(); ++i) {
+    const double w = weights.empty() ? 1.0 : weights[i];
+    total += w;
+    mean_x += w * frequency[i];
+    mean_m += w * monetary_value[i];
+  }
+  mean_x /= total;
+  mean_m /= total;
+  double sxx = 0, smm = 0, sxm = 0;
+  for (size_t i = 0; i < frequency.size(); ++i) {
+    const double w = weights.empty() ? 1.0 : weights[i];
+    const double dx = frequency[i] - mean_x, dm = monetary_value[i] - mean_m;
+    sxx += w * dx * dx;
+    smm += w * dm * dm;
+    sxm += w * dx * dm;
+  }
+  if (sxx <= 0 || smm <= 0) return 0.0;  // one column is constant: no linear dependence to speak of
+  return sxm / std::sqrt(sxx * smm);
+}
+
 absl::StatusOr<GammaGammaModel> GammaGammaModel::Fit(absl::Span<const double> frequency,
                                                      absl::Span<const double> monetary_value,
-                                                     absl::Span<const double> weights, const FitOptions& options) {
+                                                     absl::Span<const double> weights, const FitOptions& options,
+                                                     bool q_constraint) {
   if (absl::Status s = ValidateSpendHistory(frequency, monetary_value, weights); !s.ok()) return s;
   const std::vector<double> unused(frequency.size(), 0.0);
   const detail::CompressedRows rows = detail::CompressRows(frequency, monetary_value, unused, weights);
@@ -116,10 +140,24 @@ absl::StatusOr<GammaGammaModel> GammaGammaModel::Fit(absl::Span<const double> fr
   mean /= rows.total_weight;
   const std::array<double, 3> start = {1.0, 1.0, mean};
   FitReport report;
-  auto ll = [&rows](const Eigen::VectorXd& p, Eigen::VectorXd* g) { return detail::GammaGammaLogLikelihood(rows, p, g); };
-  absl::StatusOr<std::array<double, 3>> estimate = detail::FitParams("Gamma-Gamma", rows, ll, start, options, &report);
+  // With q_constraint the optimiser works on q - 1 > 0 instead of q (lifetimes bounds log q >= 0):
+  // the population mean spend p v / (q - 1) then exists.
+  const double q_offset = q_constraint ? 1.0 : 0.0;
+  auto ll = [&rows, q_offset](const Eigen::VectorXd& p, Eigen::VectorXd* g) {
+    Eigen::VectorXd natural = p;
+    natural[1] += q_offset;
+    return detail::GammaGammaLogLikelihood(rows, natural, g);
+  };
+  absl::StatusOr<std::array<double, 3>> estimate = detail::FitParams<3>("Gamma-Gamma", kNames, rows, ll, start, options, &report);
   if (!estimate.ok()) return estimate.status();
-  return GammaGammaModel({(*estimate)[0], (*estimate)[1], (*estimate)[2]}, report);
+  const double correlation = FrequencySpendCorrelation(frequency, monetary_value, weights);
+  if (std::abs(correlation) > kMaxFrequencySpendCorrelation) {
+    report.warnings.push_back(absl::StrCat(
+        "Gamma-Gamma assumes spend per purchase independent of the number of purchases, but frequency and "
+        "monetary_value correlate at ", correlation, " (above ", kMaxFrequencySpendCorrelation,
+        " in absolute value): its spend predictions may be biased"));
+  }
+  return GammaGammaModel({(*estimate)[0], (*estimate)[1] + q_offset, (*estimate)[2]}, report);
 }
 
 absl::StatusOr<double> GammaGammaModel::LogLikelihood(absl::Span<const double> frequency,

@@ -5,11 +5,13 @@
 
 #include <array>
 #include <cmath>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <Eigen/Cholesky>
 #include <Eigen/Core>
 
 #include "absl/status/status.h"
@@ -46,6 +48,18 @@ inline absl::Status CheckHasRepeatPurchases(std::string_view model, const Compre
   return absl::OkStatus();
 }
 
+template <size_t N>
+Eigen::VectorXd ToVectorOf(const std::array<double, N>& values) {
+  Eigen::VectorXd v(static_cast<Eigen::Index>(N));
+  for (size_t i = 0; i < N; ++i) v[static_cast<Eigen::Index>(i)] = values[i];
+  return v;
+}
+
+template <size_t N>
+Eigen::VectorXd ToVector(const std::array<double, N>& values) {
+  return ToVectorOf<N>(values);
+}
+
 inline absl::Status CheckFitOptions(const FitOptions& options) {
   if (options.max_iterations < 1) return absl::InvalidArgumentError("FitOptions.max_iterations must be >= 1");
   if (!(options.gradient_tolerance > 0) || !std::isfinite(options.gradient_tolerance)) {
@@ -57,40 +71,160 @@ inline absl::Status CheckFitOptions(const FitOptions& options) {
   return absl::OkStatus();
 }
 
-// Runs the optimiser from `start` (natural parameters) and returns the estimate, or
-// FailedPrecondition naming the model and the report when the fit did not converge.
 template <size_t N>
-absl::StatusOr<std::array<double, N>> FitParams(std::string_view model, const CompressedRows& rows,
-                                                const LogLikelihoodFn& log_likelihood,
-                                                const std::array<double, N>& start, const FitOptions& options,
-                                                FitReport* report) {
-  if (absl::Status s = CheckFitOptions(options); !s.ok()) return s;
-  Eigen::VectorXd log_params(static_cast<Eigen::Index>(N));
-  for (size_t i = 0; i < N; ++i) log_params[static_cast<Eigen::Index>(i)] = std::log(start[i]);
-  *report = MaximizeLogLikelihood(log_likelihood, log_params, rows.total_weight, options);
-  report->distinct_rows = static_cast<long long>(rows.size());
-  if (report->status != FitStatus::kConverged) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        std::string(model), " fit did not converge (", std::string(FitStatusName(report->status)), " after ", report->iterations,
-        " iterations, gradient norm ", report->gradient_norm, ", log-likelihood ", report->log_likelihood,
-        "); the data may not identify the model (for example, no repeat purchases at all)"));
+constexpr std::array<double, N> Ones() {
+  std::array<double, N> ones;
+  ones.fill(1.0);
+  return ones;
+}
+
+// Why a fit that did not converge failed, and what to try: the message of its error.
+inline std::string FitDiagnostic(std::string_view model, std::span<const std::string_view> names,
+                                 const Eigen::VectorXd& best_log_params, const FitReport& report, const FitOptions& options) {
+  std::string point;
+  std::string runaway;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const double value = std::exp(best_log_params[static_cast<Eigen::Index>(i)]);
+    absl::StrAppend(&point, i == 0 ? "" : ", ", std::string(names[i]), "=", value);
+    if (value > 1e6 || value < 1e-6) {
+      absl::StrAppend(&runaway, runaway.empty() ? "" : "; ", std::string(names[i]), " ran towards ",
+                      value > 1 ? "infinity" : "0");
+    }
   }
-  std::array<double, N> estimate;
-  for (size_t i = 0; i < N; ++i) estimate[i] = std::exp(log_params[static_cast<Eigen::Index>(i)]);
+  std::string message = absl::StrCat(
+      std::string(model), " fit did not converge: ", std::string(FitStatusName(report.status)), " after ",
+      report.iterations, " iterations from ", report.starts, " starting points and the damped-Newton fallback. Best point: ",
+      point, " (log-likelihood ", report.log_likelihood, ", gradient norm ", report.gradient_norm, " against tolerance ",
+      options.gradient_tolerance, ").");
+  if (!runaway.empty()) {
+    absl::StrAppend(&message, " The data do not pin the model down: ", runaway,
+                    " (typical of very few customers, almost no repeat purchases, or ages T far apart).");
+  }
+  absl::StrAppend(&message, " Try: a small penalty (FitOptions.l2_penalty / penalizer_coef, e.g. 0.01; it keeps parameters "
+                  "from running to infinity, not to 0)",
+                  options.max_iterations < 1000 ? ", more iterations (max_iterations)" : "",
+                  ", another model of the same data (BG/NBD, MBG/NBD and Pareto/NBD differ in how customers drop out)",
+                  ", or checking the histories for customers unlike the rest.");
+  return message;
+}
+
+// Runs the optimiser and returns the estimate, or FailedPrecondition with a diagnostic (what failed,
+// the best point, what to try) when no attempt converged. Attempts: L-BFGS from `start`, then from
+// `start` scaled down and up (a different basin, or a region where the line search does not stall),
+// then damped Newton from the best point found. On success the report carries the covariance of
+// the estimate (inverse Hessian, delta method to natural parameters) and its standard errors.
+// `penalty_scale` (empty: all 1) multiplies each parameter inside the penalty (see
+// FitOptions::l2_penalty). Parameters are positive: a model with real-valued coefficients passes
+// exp(coefficient) and takes logarithms back.
+inline absl::StatusOr<std::vector<double>> FitParamsDynamic(std::string_view model, std::span<const std::string_view> names,
+                                                            double total_weight, long long distinct_rows,
+                                                            const LogLikelihoodFn& log_likelihood,
+                                                            const std::vector<double>& start, const FitOptions& options,
+                                                            FitReport* report,
+                                                            const std::vector<double>& penalty_scale = {}) {
+  if (absl::Status s = CheckFitOptions(options); !s.ok()) return s;
+  const size_t count = start.size();
+  const auto n = static_cast<Eigen::Index>(count);
+  Eigen::VectorXd scale = Eigen::VectorXd::Ones(n);
+  for (size_t i = 0; i < penalty_scale.size() && i < count; ++i) scale[static_cast<Eigen::Index>(i)] = penalty_scale[i];
+  auto objective_at = [&](const Eigen::VectorXd& log_params) {
+    return PenalizedMeanObjective(log_likelihood, log_params, total_weight, options.l2_penalty, scale, nullptr);
+  };
+  constexpr double kStartMultipliers[] = {1.0, 0.25, 4.0};
+  Eigen::VectorXd best(n);
+  for (size_t i = 0; i < count; ++i) best[static_cast<Eigen::Index>(i)] = std::log(start[i]);
+  double best_value = INFINITY;
+  int iterations = 0, starts = 0;
+  FitReport outcome;
+  outcome.status = FitStatus::kNumericalIssue;
+  bool converged = false;
+  for (double multiplier : kStartMultipliers) {
+    Eigen::VectorXd log_params(n);
+    for (size_t i = 0; i < count; ++i) log_params[static_cast<Eigen::Index>(i)] = std::log(start[i] * multiplier);
+    FitReport attempt = MaximizeLogLikelihood(log_likelihood, log_params, total_weight, options, scale);
+    iterations += attempt.iterations;
+    ++starts;
+    const double value = objective_at(log_params);
+    if (attempt.status == FitStatus::kConverged || value < best_value) {
+      best = log_params;
+      best_value = value;
+      outcome = attempt;
+    }
+    if (attempt.status == FitStatus::kConverged) {
+      converged = true;
+      break;
+    }
+  }
+  if (!converged && std::isfinite(best_value)) {
+    Eigen::VectorXd log_params = best;
+    FitReport attempt = NewtonMaximize(log_likelihood, log_params, total_weight, options, scale);
+    iterations += attempt.iterations;
+    outcome.used_fallback = true;
+    const double value = objective_at(log_params);
+    if (attempt.status == FitStatus::kConverged || value < best_value) {
+      best = log_params;
+      best_value = value;
+      outcome = attempt;
+      outcome.used_fallback = true;
+    }
+    converged = attempt.status == FitStatus::kConverged;
+  }
+  *report = outcome;
+  report->iterations = iterations;
+  report->starts = starts;
+  report->total_weight = total_weight;
+  report->distinct_rows = distinct_rows;
+  if (!converged) {
+    if (report->status == FitStatus::kConverged) report->status = FitStatus::kNoConvergence;
+    return absl::FailedPreconditionError(FitDiagnostic(model, names, best, *report, options));
+  }
+  std::vector<double> estimate(count);
+  for (size_t i = 0; i < count; ++i) estimate[i] = std::exp(best[static_cast<Eigen::Index>(i)]);
   for (double v : estimate) {
     if (!std::isfinite(v) || v <= 0) {
       report->status = FitStatus::kNumericalIssue;
       return absl::FailedPreconditionError(absl::StrCat(std::string(model), " fit diverged: a parameter left the finite range"));
     }
   }
+  // Covariance: (H / total_weight)^-1 of the mean objective in log-parameters is the covariance of
+  // the log-parameters; the delta method maps it to the natural ones (d theta = theta d log theta).
+  const Eigen::MatrixXd hessian =
+      ObjectiveHessian(log_likelihood, best, total_weight, options.l2_penalty, scale) * total_weight;
+  Eigen::LLT<Eigen::MatrixXd> cholesky(hessian);
+  report->covariance.assign(count * count, std::numeric_limits<double>::quiet_NaN());
+  report->standard_errors.assign(count, std::numeric_limits<double>::quiet_NaN());
+  if (hessian.allFinite() && cholesky.info() == Eigen::Success) {
+    const Eigen::MatrixXd log_covariance = cholesky.solve(Eigen::MatrixXd::Identity(n, n));
+    for (size_t i = 0; i < count; ++i) {
+      for (size_t j = 0; j < count; ++j) {
+        report->covariance[i * count + j] =
+            log_covariance(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * estimate[i] * estimate[j];
+      }
+      report->standard_errors[i] = std::sqrt(report->covariance[i * count + i]);
+    }
+  } else {
+    report->warnings.push_back(absl::StrCat(
+        std::string(model),
+        ": the Hessian at the estimate is not positive definite, so standard errors are not available (the "
+        "estimate may sit on a flat ridge of the likelihood)"));
+  }
   return estimate;
 }
 
 template <size_t N>
-Eigen::VectorXd ToVector(const std::array<double, N>& values) {
-  Eigen::VectorXd v(static_cast<Eigen::Index>(N));
-  for (size_t i = 0; i < N; ++i) v[static_cast<Eigen::Index>(i)] = values[i];
-  return v;
+absl::StatusOr<std::array<double, N>> FitParams(std::string_view model, std::span<const std::string_view> names,
+                                                const CompressedRows& rows, const LogLikelihoodFn& log_likelihood,
+                                                const std::array<double, N>& start, const FitOptions& options,
+                                                FitReport* report,
+                                                const std::array<double, N>& penalty_scale = Ones<N>()) {
+  absl::StatusOr<std::vector<double>> estimate = FitParamsDynamic(
+      model, names, rows.total_weight, static_cast<long long>(rows.size()), log_likelihood,
+      std::vector<double>(start.begin(), start.end()), options, report,
+      std::vector<double>(penalty_scale.begin(), penalty_scale.end()));
+  if (!estimate.ok()) return estimate.status();
+  std::array<double, N> out;
+  for (size_t i = 0; i < N; ++i) out[i] = (*estimate)[i];
+  return out;
 }
 
 // log B(a, b).

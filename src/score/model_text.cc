@@ -2,6 +2,7 @@
 #include "oneid/score/detail/model_text.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -44,6 +45,12 @@ std::string WriteModelText(std::string_view kind, std::span<const std::string_vi
   for (size_t i = 0; i < names.size(); ++i) absl::StrAppend(&out, std::string(names[i]), " ", Exact(values[i]), "\n");
   absl::StrAppend(&out, "fit ", std::string(FitStatusName(report.status)), " ", report.iterations, " ", Exact(report.log_likelihood),
                   " ", Exact(report.gradient_norm), " ", Exact(report.total_weight), " ", report.distinct_rows, "\n");
+  // The covariance makes intervals possible after Load (prediction_intervals.h).
+  if (!report.covariance.empty()) {
+    absl::StrAppend(&out, "covariance");
+    for (double v : report.covariance) absl::StrAppend(&out, " ", Exact(v));
+    absl::StrAppend(&out, "\n");
+  }
   return out;
 }
 
@@ -78,8 +85,17 @@ absl::StatusOr<std::vector<double>> ReadModelText(std::string_view text, std::st
   std::vector<double> values(names.size());
   std::vector<bool> seen(names.size(), false);
   bool fit_seen = false;
+  std::vector<double> covariance;
   for (size_t l = 1; l < lines.size(); ++l) {
     const std::vector<std::string>& fields = lines[l];
+    if (fields[0] == "covariance") {
+      if (fields.size() != names.size() * names.size() + 1 || !covariance.empty()) return bad("malformed 'covariance' line");
+      covariance.resize(names.size() * names.size());
+      for (size_t k = 0; k < covariance.size(); ++k) {
+        if (!ParseDouble(fields[k + 1], &covariance[k])) return bad("unparsable 'covariance' line");
+      }
+      continue;
+    }
     if (fields[0] == "fit") {
       if (fields.size() != 7 || fit_seen) return bad("malformed 'fit' line");
       FitReport r;
@@ -108,6 +124,11 @@ absl::StatusOr<std::vector<double>> ReadModelText(std::string_view text, std::st
     if (!seen[i]) return bad("parameter '" + std::string(names[i]) + "' is missing");
   }
   if (!fit_seen) return bad("the 'fit' line is missing");
+  if (report != nullptr && !covariance.empty()) {
+    report->standard_errors.resize(names.size());
+    for (size_t i = 0; i < names.size(); ++i) report->standard_errors[i] = std::sqrt(covariance[i * names.size() + i]);
+    report->covariance = std::move(covariance);
+  }
   return values;
 }
 

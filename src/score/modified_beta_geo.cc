@@ -108,7 +108,7 @@ absl::StatusOr<ModifiedBetaGeoModel> ModifiedBetaGeoModel::Fit(const PurchaseHis
   auto ll = [&rows](const Eigen::VectorXd& p, Eigen::VectorXd* g) {
     return detail::ModifiedBetaGeoLogLikelihood(rows, p, g);
   };
-  absl::StatusOr<std::array<double, 4>> estimate = detail::FitParams("MBG/NBD", rows, ll, start, options, &report);
+  absl::StatusOr<std::array<double, 4>> estimate = detail::FitParams<4>("MBG/NBD", kNames, rows, ll, start, options, &report, {1.0, 1.0 / max_age, 1.0, 1.0});
   if (!estimate.ok()) return estimate.status();
   return ModifiedBetaGeoModel(FromArray(*estimate), report);
 }
@@ -140,6 +140,36 @@ double ModifiedBetaGeoModel::ExpectedPurchases(double t) const {
   if (t == 0) return 0.0;
   const double hyp = detail::Hyp2F1(p.r, p.b + 1, p.a + p.b, t / (p.alpha + t));
   return p.b / (p.a - 1) * (1.0 - hyp * std::pow(p.alpha / (p.alpha + t), p.r));
+}
+
+double ModifiedBetaGeoModel::ProbabilityOfPurchases(int n, double t) const {
+  const ModifiedBetaGeoParams& p = params_;
+  if (n < 0) return 0.0;
+  const double log_beta_ab = detail::LogBeta(p.a, p.b);
+  // At t = 0 nobody has bought again yet.
+  if (t == 0) return n == 0 ? 1.0 : 0.0;
+  const double log_p0 = p.r * std::log(p.alpha / (p.alpha + t));
+  const double log_q = std::log(t / (p.alpha + t));
+  const double lgamma_r = std::lgamma(p.r);
+  auto log_nbd = [&](int j) { return std::lgamma(p.r + j) - lgamma_r - std::lgamma(j + 1.0) + log_p0 + j * log_q; };
+  double below = 0;
+  for (int j = 0; j < n; ++j) below += std::exp(log_nbd(j));
+  return std::exp(detail::LogBeta(p.a, p.b + n + 1) - log_beta_ab + log_nbd(n)) +
+         std::exp(detail::LogBeta(p.a + 1, p.b + n) - log_beta_ab) * std::max(0.0, 1.0 - below);
+}
+
+double ModifiedBetaGeoModel::ProbabilityNoPurchase(double h, double x, double t_x, double T) const {
+  const ModifiedBetaGeoParams& p = params_;
+  const double alive = ProbabilityAlive(x, t_x, T);
+  return 1.0 - alive + alive * std::exp((p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + h)));
+}
+
+double ModifiedBetaGeoModel::ProbabilityAliveAt(double t, double x, double t_x, double T) const {
+  const ModifiedBetaGeoParams& p = params_;
+  const double alive = ProbabilityAlive(x, t_x, T);
+  if (t == 0) return alive;
+  const double hyp = detail::Hyp2F1(p.r + x, p.b + x + 1, p.a + p.b + x + 1, t / (p.alpha + T + t));
+  return alive * std::exp((p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + t))) * hyp;
 }
 
 std::string ModifiedBetaGeoModel::Save() const {

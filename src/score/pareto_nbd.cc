@@ -18,7 +18,6 @@ namespace oneid {
 inline namespace v0 {
 namespace score {
 namespace detail {
-namespace {
 
 // Gauss-Legendre nodes on [-1, 1] (Boost gives the non-negative half).
 struct Nodes {
@@ -47,16 +46,11 @@ const Nodes& GaussNodes() {
 // integrate exp(-k y) over such a panel to double precision.
 constexpr double kMaxLogChangePerPanel = 6.0;
 
+
 // The bracket of the likelihood, relative to g(t_x) where g(u) = (alpha+u)^-(r+x) (beta+u)^-(s+1):
 //   B = (alpha+T)^-(r+x) (beta+T)^-s / g(t_x) + s Int_{t_x}^T g(u)/g(t_x) du,
 // and the derivatives of log(g(t_x) B) in (r, alpha, s, beta) when `d` is not null. Returns log B;
 // `alive_share` receives the first term's share of B, which is P(alive).
-struct Bracket {
-  double log_g0;        // log g(t_x)
-  double log_b;         // log B
-  double alive_share;   // first term / B
-};
-
 Bracket ParetoBracket(double r, double alpha, double s, double beta, double x, double t_x, double T, double* d) {
   const double k_alpha = r + x, k_beta = s + 1;
   const double v0 = std::log(alpha + t_x), v1 = std::log(alpha + T);
@@ -99,7 +93,6 @@ Bracket ParetoBracket(double r, double alpha, double s, double beta, double x, d
   return {log_g0, std::log(b), e1 / b};
 }
 
-}  // namespace
 
 // Per customer: LL = log Gamma(r+x) - log Gamma(r) + r log alpha + s log beta + log(g0 B).
 double ParetoNbdLogLikelihood(const CompressedRows& rows, const Eigen::VectorXd& params, Eigen::VectorXd* gradient) {
@@ -165,7 +158,8 @@ absl::StatusOr<ParetoNbdModel> ParetoNbdModel::Fit(const PurchaseHistoryView& hi
   const std::array<double, 4> start = {1.0, scale, 1.0, scale};
   FitReport report;
   auto ll = [&rows](const Eigen::VectorXd& p, Eigen::VectorXd* g) { return detail::ParetoNbdLogLikelihood(rows, p, g); };
-  absl::StatusOr<std::array<double, 4>> estimate = detail::FitParams("Pareto/NBD", rows, ll, start, options, &report);
+  absl::StatusOr<std::array<double, 4>> estimate = detail::FitParams<4>("Pareto/NBD", kNames, rows, ll, start, options, &report,
+                                                                        {1.0, 1.0 / max_age, 1.0, 1.0 / max_age});
   if (!estimate.ok()) return estimate.status();
   return ParetoNbdModel(FromArray(*estimate), report);
 }
@@ -199,6 +193,50 @@ double ParetoNbdModel::ExpectedPurchases(double t) const {
   const double s1 = p.s - 1;
   const double horizon = std::abs(s1) < 1e-10 ? -log_ratio : -std::expm1(s1 * log_ratio) / s1;
   return p.r * p.beta / p.alpha * horizon;
+}
+
+double ParetoNbdModel::ConditionalProbabilityOfPurchases(int n, double t, double x, double t_x, double T) const {
+  const ParetoNbdParams& p = params_;
+  if (n < 0) return 0.0;
+  const double alive = ProbabilityAlive(x, t_x, T);
+  const double dead = n == 0 ? 1.0 - alive : 0.0;
+  if (t == 0) return n == 0 ? 1.0 : 0.0;
+  const double k = p.r + x, a_T = p.alpha + T, b_T = p.beta + T;
+  const double log_coefficient = std::lgamma(k + n) - std::lgamma(k) - std::lgamma(n + 1.0);
+  // log NB(n; u) = log_coefficient + k log(a_T/(a_T+u)) + n log(u/(a_T+u)).
+  auto log_nb = [&](double u) {
+    const double log_a_u = std::log(a_T + u);
+    return log_coefficient + k * (std::log(a_T) - log_a_u) + (n > 0 ? n * (std::log(u) - log_a_u) : 0.0);
+  };
+  const double survives = std::exp(log_nb(t) + p.s * (std::log(b_T) - std::log(b_T + t)));
+  // The death term in v = log(a_T + u), as the likelihood's integral: panels of bounded change.
+  const double v0 = std::log(a_T), v1 = std::log(a_T + t);
+  const double change = (k + n + p.s + 1) * (v1 - v0) + (p.s + 1) * (std::log(b_T + t) - std::log(b_T));
+  const int panels = std::max(4, static_cast<int>(std::ceil(change / detail::kMaxLogChangePerPanel)) + 2);
+  const double width = (v1 - v0) / panels;
+  const detail::Nodes& nodes = detail::GaussNodes();
+  const double log_s_b = std::log(p.s) + p.s * std::log(b_T);
+  double dies = 0;
+  for (int panel = 0; panel < panels; ++panel) {
+    const double mid = v0 + (panel + 0.5) * width, half = 0.5 * width;
+    for (size_t j = 0; j < nodes.x.size(); ++j) {
+      const double v = mid + half * nodes.x[j];
+      const double a_u = std::exp(v);
+      const double u = a_u - a_T;
+      if (u <= 0) continue;
+      dies += nodes.w[j] * half * a_u * std::exp(log_nb(u) + log_s_b - (p.s + 1) * std::log(b_T + u));
+    }
+  }
+  return dead + alive * (survives + dies);
+}
+
+double ParetoNbdModel::ProbabilityNoPurchase(double h, double x, double t_x, double T) const {
+  return ConditionalProbabilityOfPurchases(0, h, x, t_x, T);
+}
+
+double ParetoNbdModel::ProbabilityAliveAt(double t, double x, double t_x, double T) const {
+  const ParetoNbdParams& p = params_;
+  return ProbabilityAlive(x, t_x, T) * std::exp(p.s * (std::log(p.beta + T) - std::log(p.beta + T + t)));
 }
 
 std::string ParetoNbdModel::Save() const {

@@ -17,7 +17,7 @@ def test_analyst_workflow_goes_from_raw_csvs_to_segments_and_figures(tmp_path):
     run = subprocess.run([sys.executable, EXAMPLE, "--people", "3000", "--out", str(out)],
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
-    for line in ("-> OneIDs", "profiles", "BG/NBD", "churn: trained on", "lifecycle:"):
+    for line in ("-> OneIDs", "profiles", "BG/NBD", "churn: trained on", "model check: BG/NBD RMSE", "lifecycle:"):
         assert line in run.stdout, run.stdout
     auc = float(run.stdout.split("AUC ")[1].split(",")[0])
     assert auc > 0.6, run.stdout
@@ -25,3 +25,4 @@ def test_analyst_workflow_goes_from_raw_csvs_to_segments_and_figures(tmp_path):
         path = out / figure
         assert path.exists() and path.stat().st_size > 10_000, figure
     assert (out / "segments.csv").stat().st_size > 0
+    assert (out / "model_calibration.csv").stat().st_size > 0

@@ -56,6 +56,13 @@ class BetaGeoModel {
   double ExpectedPurchases(double t) const;
   // P(X(t) = n) for a customer observed from her first purchase (FHL 2005, eq. 8).
   double ProbabilityOfPurchases(int n, double t) const;
+  // P(no purchase in (T, T+h] | x, t_x, T) = 1 - P(alive) + P(alive) ((alpha+T)/(alpha+T+h))^(r+x):
+  // a customer alive at T stays alive while she does not buy (dropout follows purchases).
+  double ProbabilityNoPurchase(double h, double x, double t_x, double T) const;
+  // P(alive at T+t | x, t_x, T), whatever she buys in between: P(alive) E[(1+p t/(alpha+T))^-(r+x)]
+  // over the posterior p ~ Beta(a, b+x), i.e. P(alive) ((alpha+T)/(alpha+T+t))^(r+x)
+  // 2F1(r+x, b+x; a+b+x; t/(alpha+T+t)). t = 0 gives ProbabilityAlive.
+  double ProbabilityAliveAt(double t, double x, double t_x, double T) const;
 
   // Versioned text form (see detail/model_text.h); Load(Save()) reproduces the model exactly.
   std::string Save() const;

@@ -50,6 +50,12 @@ class BetaGeoBetaBinomModel {
   double ConditionalExpectedPurchases(double m, double x, double t_x, double n) const;
   // E[X(n)] over the first n opportunities for a new customer (FHS 2010, eq. 7).
   double ExpectedPurchases(double n) const;
+  // P(X(n) = x) for a new customer over her first n opportunities (FHS 2010, eq. 8; lifetimes'
+  // expected_number_of_transactions_in_first_n_periods divided by the number of customers).
+  double ProbabilityOfTransactions(int x, int n) const;
+  // P(no transaction at opportunities n+1..n+m | x, t_x, n): dead now, or alive and, at each of
+  // the next opportunities until she dies, not transacting.
+  double ProbabilityNoPurchase(double m, double x, double t_x, double n) const;
 
   std::string Save() const;
   static absl::StatusOr<BetaGeoBetaBinomModel> Load(std::string_view text);

@@ -14,7 +14,9 @@
 #ifndef ONEID_SCORE_FIT_REPORT_H_
 #define ONEID_SCORE_FIT_REPORT_H_
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "oneid/progress.h"
 
@@ -46,8 +48,12 @@ struct FitOptions {
   // respect to the log-parameters. The mean (not the sum) makes the tolerance independent of the
   // number of customers.
   double gradient_tolerance = 1e-7;
-  // lifetimes' `penalizer_coef`: adds `l2_penalty * sum(params^2)` (natural parameters) to the
-  // mean negative log-likelihood. Zero gives the plain maximum-likelihood estimate.
+  // lifetimes' `penalizer_coef`: adds `l2_penalty * sum(params^2)` to the mean negative
+  // log-likelihood, with lifetimes' scaling: the time-scale parameters (alpha of BG/NBD and
+  // MBG/NBD; alpha and beta of Pareto/NBD) enter the penalty in units of the longest T, as
+  // lifetimes fits them after dividing time by max(T). The penalised estimate therefore does not
+  // depend on the time unit (days or weeks give the same forecast). Gamma-Gamma and BG/BB penalise
+  // their natural parameters, as lifetimes does. Zero gives the plain maximum-likelihood estimate.
   double l2_penalty = 0.0;
   // Reports the stage "fit": done counts log-likelihood evaluations (each one a pass over the
   // distinct rows); the total is not known until the fit ends (see oneid/progress.h).
@@ -65,6 +71,21 @@ struct FitReport {
   double total_weight = 0.0;
   // Distinct rows after identical rows were compressed into weights.
   long long distinct_rows = 0;
+  // Starting points the fit needed (1 when the first L-BFGS run converged) and whether the Newton
+  // fallback finished the job (see detail/optimizer.h).
+  int starts = 0;
+  bool used_fallback = false;
+  // Asymptotic covariance of the estimate (natural parameters, row-major N x N): the inverse of
+  // the Hessian of the penalised negative log-likelihood in log-parameters, mapped to the natural
+  // parameters by the delta method, as lifetimes' variance_matrix_. Empty for models made by
+  // Create() (Save/Load keep it); NaN when the Hessian is not positive definite (the estimate is
+  // not a strict maximum).
+  std::vector<double> covariance;
+  // Square roots of the covariance's diagonal, one per parameter.
+  std::vector<double> standard_errors;
+  // What the fit noticed that the user should know (for example, Gamma-Gamma's dependence between
+  // frequency and spend); Python turns each into a UserWarning.
+  std::vector<std::string> warnings;
 };
 
 }  // namespace score

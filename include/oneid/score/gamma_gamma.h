@@ -32,6 +32,13 @@ struct GammaGammaParams {
   double v = 1.0;  // scale (in money) of the scale's gamma ("gamma" in the paper)
 };
 
+// Above this absolute Pearson correlation between frequency and mean spend, a Gamma-Gamma fit warns.
+inline constexpr double kMaxFrequencySpendCorrelation = 0.3;
+
+// The weighted Pearson correlation of frequency and mean spend (0 when either is constant).
+double FrequencySpendCorrelation(absl::Span<const double> frequency, absl::Span<const double> monetary_value,
+                                 absl::Span<const double> weights = {});
+
 // InvalidArgument unless both columns have the same non-zero length (weights: the same length or
 // empty), every frequency is a whole number >= 1 and every mean value is finite and > 0.
 absl::Status ValidateSpendHistory(absl::Span<const double> frequency, absl::Span<const double> monetary_value,
@@ -42,11 +49,14 @@ class GammaGammaModel {
   static absl::StatusOr<GammaGammaModel> Create(const GammaGammaParams& params);
   // Fits on returning customers only: InvalidArgument if any frequency is 0 (filter them out first;
   // their mean repeat value does not exist) or any value is invalid; FailedPrecondition when the
-  // optimiser does not converge.
+  // optimiser does not converge. `q_constraint` (lifetimes' option) keeps q > 1, so that the
+  // population mean spend p v / (q - 1) exists and CLV cannot turn negative. The report warns
+  // when |corr(frequency, monetary_value)| exceeds kMaxFrequencySpendCorrelation: the model assumes
+  // the two independent.
   static absl::StatusOr<GammaGammaModel> Fit(absl::Span<const double> frequency,
                                              absl::Span<const double> monetary_value,
                                              absl::Span<const double> weights = {},
-                                             const FitOptions& options = {});
+                                             const FitOptions& options = {}, bool q_constraint = false);
 
   const GammaGammaParams& params() const { return params_; }
   const FitReport& report() const { return report_; }

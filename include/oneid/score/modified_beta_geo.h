@@ -52,6 +52,14 @@ class ModifiedBetaGeoModel {
   double ProbabilityAlive(double x, double t_x, double T) const;
   // E[X(t)] for a customer observed from her first purchase (Batislam et al. 2007).
   double ExpectedPurchases(double t) const;
+  // P(X(t) = n) for a customer observed from her first purchase (lifetimes'
+  // ModifiedBetaGeoFitter.probability_of_n_purchases_up_to_time): BG/NBD's eq. 8 with the dropout
+  // chance at time 0, B(a, b+n+1) NBD(n) + B(a+1, b+n) (1 - sum_{j<n} NBD(j)), over B(a, b).
+  double ProbabilityOfPurchases(int n, double t) const;
+  // P(no purchase in (T, T+h] | x, t_x, T) = 1 - P(alive) + P(alive) ((alpha+T)/(alpha+T+h))^(r+x).
+  double ProbabilityNoPurchase(double h, double x, double t_x, double T) const;
+  // P(alive at T+t | x, t_x, T): as BG/NBD with the posterior p ~ Beta(a, b+x+1).
+  double ProbabilityAliveAt(double t, double x, double t_x, double T) const;
 
   // Versioned text form (see detail/model_text.h); Load(Save()) reproduces the model exactly.
   std::string Save() const;

@@ -58,6 +58,18 @@ class ParetoNbdModel {
   double ConditionalExpectedPurchases(double t, double x, double t_x, double T) const;
   // E[X(t)] = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)] for a new customer.
   double ExpectedPurchases(double t) const;
+  // P(X(T, T+t) = n | x, t_x, T): lifetimes' conditional_probability_of_n_purchases_up_to_time.
+  // Alive at T (else 0 purchases), lambda ~ Gamma(r+x, alpha+T) and mu ~ Gamma(s, beta+T); she
+  // either lives through (T, T+t] or dies at T+u, so with NB(n; u) the negative binomial of
+  // purchases in u time units,
+  //   P(n) = [n=0](1 - P(alive)) + P(alive) [NB(n; t) ((beta+T)/(beta+T+t))^s
+  //          + Int_0^t NB(n; u) s (beta+T)^s (beta+T+u)^-(s+1) du],
+  // integrated by Gauss-Legendre quadrature as the likelihood is.
+  double ConditionalProbabilityOfPurchases(int n, double t, double x, double t_x, double T) const;
+  // P(no purchase in (T, T+h] | x, t_x, T): the n = 0 case of the above.
+  double ProbabilityNoPurchase(double h, double x, double t_x, double T) const;
+  // P(alive at T+t | x, t_x, T) = P(alive) ((beta+T)/(beta+T+t))^s.
+  double ProbabilityAliveAt(double t, double x, double t_x, double T) const;
 
   std::string Save() const;
   static absl::StatusOr<ParetoNbdModel> Load(std::string_view text);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -129,5 +130,25 @@ TEST_F(DonationsTest, SaveLoadRoundTrip) {
               StatusIs(absl::StatusCode::kInvalidArgument, "header"));
 }
 
+
+TEST(BetaGeoBetaBinomTest, CountDistributionAndNoPurchase) {
+  const BetaGeoBetaBinomModel model = *BetaGeoBetaBinomModel::Create({1.204, 0.750, 0.657, 2.783});
+  for (int n : {1, 6, 11}) {
+    double total = 0, mean = 0;
+    for (int x = 0; x <= n; ++x) {
+      total += model.ProbabilityOfTransactions(x, n);
+      mean += x * model.ProbabilityOfTransactions(x, n);
+    }
+    EXPECT_NEAR(total, 1.0, 1e-12) << n;
+    EXPECT_NEAR(mean, model.ExpectedPurchases(n), 1e-10) << n;
+  }
+  EXPECT_EQ(model.ProbabilityOfTransactions(7, 6), 0.0);
+  // At most one transaction per opportunity: P(none at the next one) = 1 - E[transactions at it].
+  for (const auto& [x, t_x, n] : {std::tuple{0.0, 0.0, 6.0}, std::tuple{3.0, 4.0, 6.0}, std::tuple{6.0, 6.0, 6.0}}) {
+    EXPECT_NEAR(model.ProbabilityNoPurchase(1, x, t_x, n), 1.0 - model.ConditionalExpectedPurchases(1, x, t_x, n), 1e-12);
+    EXPECT_GT(model.ProbabilityNoPurchase(1, x, t_x, n), model.ProbabilityNoPurchase(5, x, t_x, n));
+  }
+  EXPECT_EQ(model.ProbabilityNoPurchase(0, 3, 4, 6), 1.0);
+}
 }  // namespace
 }  // namespace oneid::score

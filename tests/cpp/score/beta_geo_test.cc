@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -9,6 +10,7 @@
 
 #include "oneid/score/detail/compressed_rows.h"
 #include "oneid/score/detail/likelihoods.h"
+#include "oneid/score/detail/optimizer.h"
 #include "score/clv_test_data.h"
 #include "testing/status_matchers.h"
 
@@ -168,16 +170,148 @@ TEST(BetaGeoTest, SaveLoadRoundTrip) {
   EXPECT_EQ(loaded.params().b, model.params().b);
   EXPECT_EQ(loaded.report().log_likelihood, model.report().log_likelihood);
   EXPECT_EQ(loaded.report().status, FitStatus::kConverged);
+  EXPECT_EQ(loaded.report().covariance, model.report().covariance);  // intervals work after Load
+  EXPECT_EQ(loaded.report().standard_errors, model.report().standard_errors);
   EXPECT_EQ(loaded.ConditionalExpectedPurchases(10, 2, 5, 30), model.ConditionalExpectedPurchases(10, 2, 5, 30));
 
   EXPECT_THAT(BetaGeoModel::Load(""), StatusIs(absl::StatusCode::kInvalidArgument, "empty"));
   EXPECT_THAT(BetaGeoModel::Load("oneid-clv 1 pareto_nbd\n"), StatusIs(absl::StatusCode::kInvalidArgument, "pareto_nbd"));
+  // Version 1 (before the covariance line) is still read.
+  EXPECT_OK(BetaGeoModel::Load("oneid-clv 1 bg_nbd\nr 1\nalpha 1\na 1\nb 1\nfit not_fitted 0 0 0 0 0\n").status());
+  EXPECT_THAT(BetaGeoModel::Load("oneid-clv 2 bg_nbd\nr 1\nalpha 1\na 1\nb 1\nfit not_fitted 0 0 0 0 0\ncovariance 1 2 3\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "covariance"));
   EXPECT_THAT(BetaGeoModel::Load("oneid-clv 9 bg_nbd\n"), StatusIs(absl::StatusCode::kInvalidArgument, "newer"));
   std::string text = model.Save();
   text.replace(text.find("\nr "), 3, "\nq ");
   EXPECT_THAT(BetaGeoModel::Load(text), StatusIs(absl::StatusCode::kInvalidArgument, "unknown parameter"));
   EXPECT_THAT(BetaGeoModel::Load("oneid-clv 1 bg_nbd\nr 1\nalpha 1\na 1\nb -1\nfit not_fitted 0 0 0 0 0\n"),
               StatusIs(absl::StatusCode::kInvalidArgument, "parameter b"));
+}
+
+
+// Law of total probability on simulated customers: averaged over customers, P(no purchase in the
+// next h | history), P(alive at T+h | history) and E[purchases in the next h | history] must match
+// what the simulated customers did next (sampling error of the fractions ~0.003 at 40k customers).
+TEST(BetaGeoTest, HorizonPredictionsMatchWhatSimulatedCustomersDidNext) {
+  const BetaGeoParams truth{0.5, 6.0, 0.8, 2.5};
+  const double h = 20;
+  const auto sim = ::oneid::score::testing::SimulateForward(::oneid::score::testing::Process::kBetaGeo, 0.5, 6.0, 0.8, 2.5,
+                                                             40000, 20, 60, h, 11);
+  const BetaGeoModel model = *BetaGeoModel::Create(truth);
+  double quiet = 0, predicted_quiet = 0, alive = 0, predicted_alive = 0, bought = 0, predicted_bought = 0;
+  for (size_t i = 0; i < sim.frequency.size(); ++i) {
+    const double x = sim.frequency[i], t_x = sim.recency[i], T = sim.age[i];
+    quiet += sim.future_purchases[i] == 0;
+    alive += sim.alive_at_horizon[i];
+    bought += sim.future_purchases[i];
+    predicted_quiet += model.ProbabilityNoPurchase(h, x, t_x, T);
+    predicted_alive += model.ProbabilityAliveAt(h, x, t_x, T);
+    predicted_bought += model.ConditionalExpectedPurchases(h, x, t_x, T);
+  }
+  const double n = static_cast<double>(sim.frequency.size());
+  EXPECT_NEAR(predicted_quiet / n, quiet / n, 0.012);
+  EXPECT_NEAR(predicted_alive / n, alive / n, 0.012);
+  EXPECT_NEAR(predicted_bought / bought, 1.0, 0.04);
+  // The edges: no time ahead, and P(alive) now.
+  EXPECT_DOUBLE_EQ(model.ProbabilityNoPurchase(0, 3, 20, 40), 1.0);
+  EXPECT_DOUBLE_EQ(model.ProbabilityAliveAt(0, 3, 20, 40), model.ProbabilityAlive(3, 20, 40));
+  EXPECT_LT(model.ProbabilityAliveAt(100, 3, 20, 40), model.ProbabilityAliveAt(10, 3, 20, 40));
+  EXPECT_LT(model.ProbabilityNoPurchase(30, 3, 20, 40), model.ProbabilityNoPurchase(7, 3, 20, 40));
+}
+
+TEST(BetaGeoTest, NoPurchaseOfANewCustomerIsTheCountDistributionAtZero) {
+  const BetaGeoModel model = *BetaGeoModel::Create({0.243, 4.414, 0.793, 2.426});
+  for (double h : {1.0, 7.0, 39.0}) EXPECT_NEAR(model.ProbabilityNoPurchase(h, 0, 0, 0), model.ProbabilityOfPurchases(0, h), 1e-12);
+}
+
+// lifetimes fits after dividing time by max(T) and penalises there: the penalised estimate of
+// alpha scales with the time unit, and the forecast does not change.
+TEST(BetaGeoTest, PenaltyDoesNotDependOnTheTimeUnit) {
+  const auto sim = Simulate(false, 0.5, 6.0, 0.8, 2.5, 3000, 20, 60, 21);
+  std::vector<double> recency_days, age_days;
+  for (double v : sim.recency) recency_days.push_back(7 * v);
+  for (double v : sim.age) age_days.push_back(7 * v);
+  FitOptions options;
+  options.l2_penalty = 0.1;
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel weeks, BetaGeoModel::Fit(sim.view(), options));
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel days, BetaGeoModel::Fit({sim.frequency, recency_days, age_days, {}}, options));
+  EXPECT_NEAR(days.params().alpha / weeks.params().alpha, 7.0, 7e-4);
+  EXPECT_NEAR(days.params().r, weeks.params().r, 1e-4);
+  EXPECT_NEAR(days.ConditionalExpectedPurchases(70, 3, 140, 280), weeks.ConditionalExpectedPurchases(10, 3, 20, 40), 1e-4);
+}
+
+TEST(BetaGeoTest, StandardErrorsShrinkWithTheSampleAndCoverTheTruth) {
+  const auto small = Simulate(false, 0.5, 6.0, 0.8, 2.5, 2000, 20, 60, 5);
+  const auto large = Simulate(false, 0.5, 6.0, 0.8, 2.5, 32000, 20, 60, 6);
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel a, BetaGeoModel::Fit(small.view()));
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel b, BetaGeoModel::Fit(large.view()));
+  ASSERT_EQ(a.report().standard_errors.size(), 4u);
+  ASSERT_EQ(a.report().covariance.size(), 16u);
+  // 16x the customers: a quarter of the standard error.
+  for (size_t i = 0; i < 4; ++i) EXPECT_NEAR(b.report().standard_errors[i] / a.report().standard_errors[i], 0.25, 0.08) << i;
+  const double truth[] = {0.5, 6.0, 0.8, 2.5};
+  const double estimate[] = {b.params().r, b.params().alpha, b.params().a, b.params().b};
+  for (size_t i = 0; i < 4; ++i) EXPECT_LT(std::abs(estimate[i] - truth[i]), 3.5 * b.report().standard_errors[i]) << i;
+  EXPECT_EQ(a.report().starts, 1);
+  EXPECT_FALSE(a.report().used_fallback);
+}
+
+TEST(BetaGeoTest, InconsistentRowsAreAllCountedAndListed) {
+  const std::vector<double> x = {2, 0, 1, 0, 0}, t_x = {5, 3, 4, 0, 7}, T = {10, 10, 10, 10, 10};
+  const absl::Status status = BetaGeoModel::Fit({x, t_x, T, {}}).status();
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument, "row 1 (frequency 0, recency 3, T 10)"));
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("2 rows like this: 1, 4"));
+}
+
+// The hard cases of lifetimes' convergence issues: each either fits, with finite estimates, or
+// fails with a diagnostic that says what failed, where the search ended and what to try.
+TEST(BetaGeoTest, HardCasesFitOrExplainWhy) {
+  struct HardCase {
+    const char* name;
+    std::vector<double> x, t_x, T;
+  };
+  std::vector<HardCase> cases = {
+      {"tiny base", {1, 0, 2}, {3, 0, 5}, {10, 8, 12}},
+      {"one repeat buyer among one-time buyers", {1, 0, 0, 0, 0, 0, 0, 0}, {2, 0, 0, 0, 0, 0, 0, 0}, {9, 9, 9, 9, 9, 9, 9, 9}},
+      {"extreme T", {3, 1, 0, 2}, {1e-3, 5e5, 0, 9e5}, {1e6, 1e6, 1e-3, 1e6}},
+  };
+  for (const HardCase& c : cases) {
+    absl::StatusOr<BetaGeoModel> fitted = BetaGeoModel::Fit({c.x, c.t_x, c.T, {}});
+    if (fitted.ok()) {
+      EXPECT_TRUE(std::isfinite(fitted->params().r) && std::isfinite(fitted->params().b)) << c.name;
+      continue;
+    }
+    const std::string message(fitted.status().message());
+    EXPECT_EQ(fitted.status().code(), absl::StatusCode::kFailedPrecondition) << c.name << ": " << message;
+    EXPECT_THAT(message, ::testing::HasSubstr("did not converge")) << c.name;
+    EXPECT_THAT(message, ::testing::HasSubstr("Best point: r=")) << c.name;
+    EXPECT_THAT(message, ::testing::HasSubstr("Try:")) << c.name;
+  }
+  // All one-time buyers: refused up front, saying why.
+  const std::vector<double> zeros(20, 0.0), ages(20, 30.0);
+  EXPECT_THAT(BetaGeoModel::Fit({zeros, zeros, ages, {}}), StatusIs(absl::StatusCode::kInvalidArgument, "no customer has a repeat"));
+  // Three customers do not identify four parameters (r runs to infinity); a penalty does.
+  const absl::Status tiny = BetaGeoModel::Fit({cases[0].x, cases[0].t_x, cases[0].T, {}}).status();
+  EXPECT_THAT(std::string(tiny.message()), ::testing::HasSubstr("ran towards infinity"));
+  FitOptions penalised;
+  penalised.l2_penalty = 0.01;
+  EXPECT_OK(BetaGeoModel::Fit({cases[0].x, cases[0].t_x, cases[0].T, {}}, penalised).status());
+}
+// The fallback optimiser on its own: damped Newton from the default start reaches the estimate
+// L-BFGS finds, on CDNOW.
+TEST_F(BetaGeoCdnowTest, NewtonFallbackReachesTheSameEstimate) {
+  const detail::CompressedRows rows = detail::CompressRows(data_.at("frequency"), data_.at("recency"), data_.at("T"), {});
+  auto ll = [&rows](const Eigen::VectorXd& p, Eigen::VectorXd* g) { return detail::BetaGeoLogLikelihood(rows, p, g); };
+  Eigen::VectorXd log_params(4);
+  log_params << 0.0, std::log(3.9), 0.0, 0.0;
+  const FitReport newton = detail::NewtonMaximize(ll, log_params, rows.total_weight, FitOptions{});
+  EXPECT_EQ(newton.status, FitStatus::kConverged);
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel lbfgs, BetaGeoModel::Fit(view()));
+  EXPECT_NEAR(std::exp(log_params[0]), lbfgs.params().r, 1e-4);
+  EXPECT_NEAR(std::exp(log_params[1]), lbfgs.params().alpha, 1e-3);
+  EXPECT_NEAR(std::exp(log_params[2]), lbfgs.params().a, 1e-3);
+  EXPECT_NEAR(std::exp(log_params[3]), lbfgs.params().b, 1e-2);
+  EXPECT_NEAR(newton.log_likelihood, lbfgs.report().log_likelihood, 1e-6);
 }
 
 }  // namespace

@@ -95,6 +95,61 @@ inline SimulatedHistories Simulate(bool pareto, double r, double alpha, double a
   return out;
 }
 
+// Histories as Simulate's, continued past T for `horizon` time units: what each customer did next
+// (purchases in (T, T+horizon]) and whether she was still alive at T+horizon. The truth the
+// horizon predictions (P(no purchase), P(alive) later, P(n purchases)) are checked against.
+enum class Process { kBetaGeo, kModifiedBetaGeo, kPareto };
+
+struct ForwardHistories : SimulatedHistories {
+  std::vector<double> future_purchases;
+  std::vector<bool> alive_at_horizon;
+};
+
+inline ForwardHistories SimulateForward(Process process, double r, double alpha, double a_or_s, double b_or_beta, size_t n,
+                                        double min_age, double max_age, double horizon, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::gamma_distribution<double> lambda_dist(r, 1.0 / alpha);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  ForwardHistories out;
+  for (size_t i = 0; i < n; ++i) {
+    const double T = min_age + (max_age - min_age) * uniform(rng);
+    const double end = T + horizon;
+    const double lambda = std::max(lambda_dist(rng), 1e-300);
+    double death = INFINITY;  // time of death; BG/NBD-type customers die at a purchase
+    double p = 0;
+    if (process == Process::kPareto) {
+      const double mu = std::max(std::gamma_distribution<double>(a_or_s, 1.0 / b_or_beta)(rng), 1e-300);
+      death = std::exponential_distribution<double>(mu)(rng);
+    } else {
+      const double g1 = std::gamma_distribution<double>(a_or_s, 1.0)(rng);
+      const double g2 = std::gamma_distribution<double>(b_or_beta, 1.0)(rng);
+      p = g1 / (g1 + g2);
+      if (process == Process::kModifiedBetaGeo && uniform(rng) < p) death = 0;  // gone right after the first purchase
+    }
+    double x = 0, t_x = 0, future = 0, t = 0;
+    while (true) {
+      t += std::exponential_distribution<double>(lambda)(rng);
+      if (t > end || t > death) break;
+      if (t <= T) {
+        x += 1;
+        t_x = t;
+      } else {
+        future += 1;
+      }
+      if (process != Process::kPareto && uniform(rng) < p) {
+        death = t;
+        break;
+      }
+    }
+    out.frequency.push_back(x);
+    out.recency.push_back(t_x);
+    out.age.push_back(T);
+    out.future_purchases.push_back(future);
+    out.alive_at_horizon.push_back(death > end);
+  }
+  return out;
+}
+
 }  // namespace oneid::score::testing
 
 #endif  // ONEID_TESTS_CPP_SCORE_CLV_TEST_DATA_H_

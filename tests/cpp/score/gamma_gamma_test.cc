@@ -135,5 +135,39 @@ TEST(GammaGammaTest, SaveLoadRoundTrip) {
   EXPECT_THAT(GammaGammaModel::Load(model.Save() + "p 1\n"), StatusIs(absl::StatusCode::kInvalidArgument, "twice"));
 }
 
+
+TEST(GammaGammaTest, QConstraintKeepsTheMeanSpendFinite) {
+  std::mt19937_64 rng(3);
+  std::lognormal_distribution<double> spend(3.0, 2.0);
+  std::uniform_int_distribution<int> purchases(1, 5);
+  std::vector<double> x, m;
+  for (int i = 0; i < 400; ++i) {
+    x.push_back(purchases(rng));
+    m.push_back(spend(rng));
+  }
+  ASSERT_OK_AND_ASSIGN(GammaGammaModel free, GammaGammaModel::Fit(x, m));
+  ASSERT_OK_AND_ASSIGN(GammaGammaModel bounded, GammaGammaModel::Fit(x, m, {}, {}, /*q_constraint=*/true));
+  EXPECT_LT(free.params().q, 1.0);
+  EXPECT_GE(bounded.params().q, 1.0);
+  EXPECT_LE(bounded.report().log_likelihood, free.report().log_likelihood + 1e-9);
+  EXPECT_EQ(bounded.report().standard_errors.size(), 3u);
+}
+
+TEST(GammaGammaTest, WarnsWhenSpendFollowsFrequency) {
+  std::vector<double> x, m, independent;
+  std::mt19937_64 rng(5);
+  std::gamma_distribution<double> noise(2.0, 5.0);
+  for (int i = 0; i < 300; ++i) {
+    x.push_back(1 + i % 9);
+    m.push_back(10 * x.back() + noise(rng));
+    independent.push_back(1 + noise(rng));
+  }
+  EXPECT_GT(FrequencySpendCorrelation(x, m), 0.9);
+  ASSERT_OK_AND_ASSIGN(GammaGammaModel dependent, GammaGammaModel::Fit(x, m));
+  // (Spend that rises with frequency also leaves q and v on a ridge: a second warning says so.)
+  EXPECT_THAT(dependent.report().warnings, ::testing::Contains(::testing::HasSubstr("correlate at 0.9")));
+  ASSERT_OK_AND_ASSIGN(GammaGammaModel fine, GammaGammaModel::Fit(x, independent));
+  EXPECT_TRUE(fine.report().warnings.empty());
+}
 }  // namespace
 }  // namespace oneid::score

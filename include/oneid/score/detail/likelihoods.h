@@ -24,6 +24,19 @@ double ModifiedBetaGeoLogLikelihood(const CompressedRows& rows, const Eigen::Vec
                                     Eigen::VectorXd* gradient);
 double ParetoNbdLogLikelihood(const CompressedRows& rows, const Eigen::VectorXd& params, Eigen::VectorXd* gradient);
 double GammaGammaLogLikelihood(const CompressedRows& rows, const Eigen::VectorXd& params, Eigen::VectorXd* gradient);
+// One Pareto/NBD customer's bracket (see pareto_nbd.cc): log g(t_x), log of the bracket relative
+// to it, and P(alive); `d` (4 values, may be null) receives d log(g(t_x) B) / d (r, alpha, s, beta).
+// LL = lgamma(r+x) - lgamma(r) + r log alpha + s log beta + log_g0 + log_b.
+struct Bracket {
+  double log_g0;       // log g(t_x)
+  double log_b;        // log B
+  double alive_share;  // first term / B
+};
+Bracket ParetoBracket(double r, double alpha, double s, double beta, double x, double t_x, double T, double* d);
+
+// One BG/NBD customer's log-likelihood; `d` (4 values, may be null) receives d LL / d (r, alpha, a, b).
+double BetaGeoRowLogLikelihood(double r, double alpha, double a, double b, double x, double t_x, double T, double* d);
+
 double BetaGeoBetaBinomLogLikelihood(const CompressedRows& rows, const Eigen::VectorXd& params,
                                      Eigen::VectorXd* gradient);
 

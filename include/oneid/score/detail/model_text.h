@@ -1,8 +1,11 @@
 // The versioned text form every customer-base model saves and loads:
 //
-//   oneid-clv 1 <model kind>
+//   oneid-clv 2 <model kind>
 //   <name> <value>            one line per parameter, %.17g so that doubles round-trip exactly
 //   fit <status> <iterations> <log_likelihood> <gradient_norm> <total_weight> <distinct_rows>
+//   covariance <N x N values, row-major>    (version 2; only for a model fitted on data)
+//
+// Version 1 files (no covariance line) are still read.
 //
 // Internal: the models' Save()/Load() wrap it.
 #ifndef ONEID_SCORE_DETAIL_MODEL_TEXT_H_
@@ -21,7 +24,7 @@ inline namespace v0 {
 namespace score {
 namespace detail {
 
-inline constexpr int kModelTextVersion = 1;
+inline constexpr int kModelTextVersion = 2;
 
 std::string WriteModelText(std::string_view kind, std::span<const std::string_view> names,
                            std::span<const double> values, const FitReport& report);
