@@ -138,7 +138,8 @@ class PhoneParser {
     if (national.size() < 4 || national.size() > 17 || national.front() == '0') return false;
     if (!IsValidNational(national)) return false;
     out.reserve(1 + country_code_digits_.size() + national.size());
-    out.assign("+");
+    out.clear();  // not assign("+"): GCC 12 -O2 reports a false -Wrestrict there
+    out.push_back('+');
     out.append(country_code_digits_);
     out.append(national);
     return true;
