@@ -352,10 +352,20 @@ class Resolver:
         """
         return self._impl.erase_value(type, value)
 
-    def merge_log(self) -> pd.DataFrame:
+    def merge_log(self, since: int = 0) -> pd.DataFrame:
         """Every merge, split and retirement: columns ``kind`` ("merge", "split", "retire"),
-        ``batch``, ``survivor``, ``absorbed``, ``type``, ``value``, ``account_id``, ``cause``."""
-        return _frame(self._impl.merge_log(), _MERGE_LOG_DTYPES)
+        ``batch``, ``survivor``, ``absorbed``, ``type``, ``value``, ``account_id``, ``cause``.
+
+        ``since`` skips the first entries: a host that appends the log to its own table keeps
+        how many rows it has (``stats()["merge_log_entries"]``) and reads only the tail, in time
+        proportional to the tail. The frame's index is the entry's position in the whole log.
+        """
+        if since < 0:
+            raise ValueError("since must be >= 0")
+        frame = _frame(self._impl.merge_log(since), _MERGE_LOG_DTYPES)
+        if since:
+            frame.index = pd.RangeIndex(since, since + len(frame))
+        return frame
 
     def stats(self) -> dict[str, int]:
         """Counts: accounts, accounts_erased, values, values_junk, persons, merge_log_entries,

@@ -315,10 +315,10 @@ void BindIdentity(py::module_& m) {
           "type"_a, "value"_a)
       .def(
           "merge_log",
-          [](const ResolverHandle& self) {
-            return MergeLogColumns(self.Read([](const Resolver& r) { return r.MergeLog(); }));
+          [](const ResolverHandle& self, size_t since) {
+            return MergeLogColumns(self.Read([&](const Resolver& r) { return r.MergeLogSince(since); }));
           },
-          "The merge log as columns.")
+          "since"_a = 0, "The merge log from entry `since` on, as columns.")
       .def("stats",
            [](const ResolverHandle& self) { return StatsToDict(self.Peek([](const Resolver& r) { return r.Stats(); })); })
       .def(

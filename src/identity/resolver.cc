@@ -94,6 +94,13 @@ uint32_t FirstViolation(const ResolverState& s, const ConstrainedSet& a, const C
   return kNone;
 }
 
+// `account` holds `value` but was not linked through it: remember it, so that the value's holders
+// can be found without scanning every account (see ResolverState::stray_holders).
+void RecordStrayHolder(ResolverState& s, uint32_t value, uint32_t account) {
+  auto& holders = s.stray_holders[value];
+  if (std::find(holders.begin(), holders.end(), account) == holders.end()) holders.push_back(account);
+}
+
 const ConstrainedSet& ConstrainedOf(const ResolverState& s, uint32_t root) {
   static const ConstrainedSet kEmpty;
   auto it = s.constrained.find(root);
@@ -117,6 +124,7 @@ void LinkEdge(ResolverState& s, uint32_t account, uint32_t value, BatchReport& r
                      absl::StrCat("the account's person already has ", s.config.types[type].max_per_person,
                                   " ", s.config.types[type].name, " value(s) (max_per_person)"));
           if (set.empty()) s.constrained.erase(account_root);
+          RecordStrayHolder(s, value, account);
           return;
         }
         set.push_back(value);
@@ -134,6 +142,7 @@ void LinkEdge(ResolverState& s, uint32_t account, uint32_t value, BatchReport& r
     AddRefusal(s, report, account, type, s.ValueDisplay(value), RefusalReason::kMaxPerPerson,
                absl::StrCat("linking would give one person more than ", guarded.max_per_person, " ",
                             guarded.name, " value(s) (max_per_person)"));
+    RecordStrayHolder(s, value, account);
     return;
   }
   const OneId anchor_oneid = s.oneid_at_root[anchor_root];
@@ -218,6 +227,32 @@ void LinkInOrder(ResolverState& s, const std::vector<PendingEdge>& edges, BatchR
     LinkEdge(s, edges[order[k]].account, edges[order[k]].value, report);
   }
   meter.Finish();
+}
+
+// True if account `a` holds `v` among its first `count` edges.
+bool HoldsValue(const ResolverState& s, uint32_t a, uint32_t v, uint32_t count) {
+  const uint32_t* e = s.EdgesBegin(a);
+  return std::find(e, e + count, v) != e + count;
+}
+
+// Every account that holds the live, non-junk value `v`, ascending, found from its anchor's
+// person and its stray holders. Returns false (and the caller scans every account) when `v` is
+// junk or the accounts found do not add up to its account count, which would mean the
+// stray-holder invariant broke: the scan is slow but always right.
+bool FindHolders(ResolverState& s, uint32_t v, std::vector<uint32_t>& holders) {
+  holders.clear();
+  const ValueInfo& info = s.values[v];
+  if (info.flags & kValueJunk) return false;
+  const auto consider = [&](uint32_t a) {
+    if (!s.AccountErased(a) && HoldsValue(s, a, v, s.edge_count[a])) holders.push_back(a);
+  };
+  if (info.anchor != kNone) s.persons.ForEachMember(s.persons.FindRoot(info.anchor), consider);
+  if (auto it = s.stray_holders.find(v); it != s.stray_holders.end()) {
+    for (uint32_t a : it->second) consider(a);
+  }
+  std::sort(holders.begin(), holders.end());
+  holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
+  return holders.size() == info.account_count;
 }
 
 OneId NewOneId(ResolverState& s, uint32_t root, uint32_t home) {
@@ -407,6 +442,27 @@ void ForgetValue(ResolverState& s, uint32_t v) {
   s.value_index.erase(v);
   s.value_text.Wipe(v);
   s.value_keys[v] = ValueKey{~0ULL, v};
+  s.stray_holders.erase(v);
+}
+
+void RebuildDerivedState(ResolverState& s) {
+  s.stray_holders.clear();
+  s.accounts_erased = 0;
+  s.values_junk = 0;
+  for (const ValueInfo& info : s.values) s.values_junk += (info.flags & kValueJunk) ? 1 : 0;
+  for (uint32_t a = 0; a < s.account_ids.size(); ++a) {
+    if (s.AccountErased(a)) {
+      ++s.accounts_erased;
+      continue;
+    }
+    const uint32_t root = s.RootOf(a);
+    for (uint32_t k = 0; k < s.edge_count[a]; ++k) {
+      const uint32_t v = s.EdgesBegin(a)[k];
+      const ValueInfo& info = s.values[v];
+      if (info.flags & (kValueJunk | kValueErased)) continue;
+      if (info.anchor == kNone || s.RootOf(info.anchor) != root) RecordStrayHolder(s, v, a);
+    }
+  }
 }
 
 ValueKey TombstoneKey(const ResolverState& s, std::string_view domain, std::string_view text) {
@@ -683,6 +739,7 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
     const IdentifierType& spec = s.config.types[info.type];
     if ((info.flags & detail::kValueJunk) || info.account_count <= spec.max_accounts_per_value) continue;
     info.flags |= detail::kValueJunk;
+    ++s.values_junk;
     ++report.values_junk;
     if (report.refused.size() < report.max_listed) {
       report.refused.push_back({s.batch, "", spec.name, s.ValueDisplay(v), RefusalReason::kJunkValue,
@@ -692,17 +749,44 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
     if (info.anchor != kNone) newly_junk_linking.push_back(v);
   }
   if (!newly_junk_linking.empty()) {
-    const absl::flat_hash_set<uint32_t> junk(newly_junk_linking.begin(), newly_junk_linking.end());
-    std::vector<uint32_t> roots;
-    for (uint32_t a = 0; a < s.account_ids.size(); ++a) {
-      if (a >= first_new_account) break;  // new accounts hold no edges from earlier batches
+    // The persons to re-split: those of the accounts that held a new junk value before this batch.
+    // Such holders are the anchor's person and the value's stray holders (O(those accounts)).
+    const auto edges_before = [&](uint32_t a) -> uint32_t {
       const auto it = old_edge_count.find(a);
-      const uint32_t before = it != old_edge_count.end() ? it->second : s.edge_count[a];
-      for (uint32_t k = 0; k < before; ++k) {
-        if (junk.contains(s.EdgesBegin(a)[k])) { roots.push_back(s.persons.FindRoot(a)); break; }
+      return it != old_edge_count.end() ? it->second : s.edge_count[a];
+    };
+    const auto held_before = [&](uint32_t a, uint32_t v) {
+      return a < first_new_account && detail::HoldsValue(s, a, v, edges_before(a));
+    };
+    std::vector<uint32_t> roots;
+    bool found_all = true;
+    for (uint32_t v : newly_junk_linking) {
+      const uint32_t anchor = s.values[v].anchor;
+      if (!held_before(anchor, v)) {  // cannot happen; if it did, scan everything below
+        found_all = false;
+        break;
+      }
+      roots.push_back(s.persons.FindRoot(anchor));
+      if (auto it = s.stray_holders.find(v); it != s.stray_holders.end()) {
+        for (uint32_t a : it->second) {
+          if (held_before(a, v)) roots.push_back(s.persons.FindRoot(a));
+        }
       }
     }
-    for (uint32_t v : newly_junk_linking) s.values[v].anchor = kNone;
+    if (!found_all) {
+      roots.clear();
+      const absl::flat_hash_set<uint32_t> junk(newly_junk_linking.begin(), newly_junk_linking.end());
+      for (uint32_t a = 0; a < first_new_account; ++a) {  // new accounts hold no earlier edges
+        const uint32_t before = edges_before(a);
+        for (uint32_t k = 0; k < before; ++k) {
+          if (junk.contains(s.EdgesBegin(a)[k])) { roots.push_back(s.persons.FindRoot(a)); break; }
+        }
+      }
+    }
+    for (uint32_t v : newly_junk_linking) {
+      s.values[v].anchor = kNone;
+      s.stray_holders.erase(v);  // a junk value links nothing: no holder needs finding any more
+    }
     std::sort(roots.begin(), roots.end());
     roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
     const size_t persons_before = roots.size();
@@ -801,6 +885,7 @@ absl::StatusOr<EraseReport> Resolver::EraseAccount(std::string_view account_id) 
     if (info.account_count == 0) orphans.push_back(v);
   }
   s.account_flags[a] |= detail::kAccountErased;
+  ++s.accounts_erased;
   s.account_index.erase(it);
   s.account_ids.Wipe(a);
   BatchReport scratch;
@@ -835,12 +920,18 @@ absl::StatusOr<EraseReport> Resolver::EraseValue(std::string_view type_name, std
   const uint32_t v = *it;
   s.tombstones.insert(tombstone);
   EraseReport result;
+  std::vector<uint32_t> holders;
+  if (!detail::FindHolders(s, v, holders)) {  // a junk value: its holders are anywhere
+    holders.clear();
+    for (uint32_t a = 0; a < s.account_ids.size(); ++a) {
+      if (detail::HoldsValue(s, a, v, s.edge_count[a])) holders.push_back(a);
+    }
+  }
   std::vector<uint32_t> roots;
-  for (uint32_t a = 0; a < s.account_ids.size(); ++a) {
+  for (uint32_t a : holders) {  // ascending, as roots.front() below must be the first holder's
     uint32_t* edges = s.edge_pool.data() + s.edge_begin[a];
     uint32_t* end = edges + s.edge_count[a];
     uint32_t* pos = std::find(edges, end, v);
-    if (pos == end) continue;
     roots.push_back(s.persons.FindRoot(a));
     std::copy(pos + 1, end, pos);  // keeps the account's other edges in their original order
     --s.edge_count[a];
@@ -856,11 +947,15 @@ absl::StatusOr<EraseReport> Resolver::EraseValue(std::string_view type_name, std
   return result;
 }
 
-std::vector<MergeEvent> Resolver::MergeLog() const {
+std::vector<MergeEvent> Resolver::MergeLog() const { return MergeLogSince(0); }
+
+std::vector<MergeEvent> Resolver::MergeLogSince(size_t offset) const {
   const ResolverState& s = *state_;
   std::vector<MergeEvent> out;
-  out.reserve(s.log.size());
-  for (const detail::LogEntry& e : s.log) {
+  if (offset >= s.log.size()) return out;
+  out.reserve(s.log.size() - offset);
+  for (size_t i = offset; i < s.log.size(); ++i) {
+    const detail::LogEntry& e = s.log[i];
     MergeEvent event;
     event.kind = e.kind;
     event.batch = e.batch;
@@ -882,9 +977,10 @@ std::vector<MergeEvent> Resolver::MergeLog() const {
 ResolverStats Resolver::Stats() const {
   const ResolverState& s = *state_;
   ResolverStats st;
-  for (uint8_t f : s.account_flags) (f & detail::kAccountErased) ? ++st.accounts_erased : ++st.accounts;
+  st.accounts_erased = s.accounts_erased;
+  st.accounts = s.account_flags.size() - s.accounts_erased;
   st.values = s.values.size();
-  for (const auto& v : s.values) st.values_junk += (v.flags & detail::kValueJunk) ? 1 : 0;
+  st.values_junk = s.values_junk;
   st.persons = s.oneid_home.size();
   st.merge_log_entries = s.log.size();
   st.batches = s.batch;
@@ -897,7 +993,8 @@ ResolverStats Resolver::Stats() const {
                     s.value_text.bytes.capacity() + vec(s.value_text.offset) + vec(s.value_text.length) +
                     3 * s.persons.size() * sizeof(uint32_t) +
                     s.constrained.capacity() * (sizeof(uint32_t) + sizeof(detail::ConstrainedSet) + 1) +
-                    set(s.alias) + set(s.oneid_home) + vec(s.log) + set(s.tombstones);
+                    set(s.alias) + set(s.oneid_home) + vec(s.log) + set(s.tombstones) +
+                    s.stray_holders.capacity() * (sizeof(uint32_t) + sizeof(s.stray_holders.begin()->second) + 1);
   return st;
 }
 

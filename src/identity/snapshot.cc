@@ -373,6 +373,7 @@ absl::StatusOr<Resolver> Resolver::LoadSnapshotBytes(std::string_view bytes, Ide
   for (uint32_t v = 0; v < value_count; ++v) {
     if (!(s.values[v].flags & detail::kValueErased)) s.value_index.insert(v);
   }
+  detail::RebuildDerivedState(s);
   return Resolver(std::move(state));
 }
 

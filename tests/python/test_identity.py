@@ -261,6 +261,19 @@ def test_merges_keep_the_older_oneid_and_are_logged(bridged):
     assert log["type"].iloc[0] in {"phone", "email"}
 
 
+def test_merge_log_since_returns_the_tail_indexed_by_position(bridged):
+    seen = bridged.stats()["merge_log_entries"]
+    assert seen == 1
+    bridged.erase_account("app:3")  # a split: the log grows by one entry
+    tail = bridged.merge_log(since=seen)
+    whole = bridged.merge_log()
+    pd.testing.assert_frame_equal(tail, whole.iloc[seen:])
+    assert bridged.merge_log(since=0).equals(whole)
+    assert len(bridged.merge_log(since=len(whole) + 5)) == 0
+    with pytest.raises(ValueError, match="since"):
+        bridged.merge_log(since=-1)
+
+
 def test_explain_gives_the_chain_of_shared_values(bridged):
     path = bridged.explain("pos:1", "tmall:2")
     assert path == [

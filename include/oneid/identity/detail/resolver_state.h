@@ -179,6 +179,19 @@ struct ResolverState {
   std::vector<LogEntry> log;
   absl::flat_hash_set<ValueKey, KeyHash> tombstones;  // salted hashes of erased accounts/values
 
+  // Holders of a value outside its anchor's person. A live value that is neither junk nor erased
+  // is held by accounts of its anchor's person and by accounts whose link to it was refused by a
+  // guard (or made while it had no anchor and then refused): those are recorded here, value ->
+  // accounts, when the refusal happens. So the holders of such a value are found in O(that
+  // person + its refusals), not by scanning every account: a value crossing
+  // max_accounts_per_value and EraseValue use this. Entries may be stale (the account joined the
+  // anchor's person later, or lost the edge); readers check. Not saved in snapshots: rebuilt on
+  // load (RebuildStrayHolders).
+  absl::flat_hash_map<uint32_t, absl::InlinedVector<uint32_t, 1>> stray_holders;
+  // Counters behind Stats(), so that a health check does not scan the state.
+  size_t accounts_erased = 0;
+  size_t values_junk = 0;
+
   // --- helpers (resolver.cc) ---
   std::string_view AccountId(uint32_t a) const { return account_ids.Get(a); }
   bool AccountErased(uint32_t a) const { return account_flags[a] & kAccountErased; }
@@ -192,6 +205,9 @@ struct ResolverState {
 
 // Builds an empty state for a validated configuration (resolver.cc).
 absl::StatusOr<std::unique_ptr<ResolverState>> MakeState(IdentityConfig config);
+// Recomputes `stray_holders`, `accounts_erased` and `values_junk` from the rest of the state, in
+// one pass over the edges (snapshot loading; resolver.cc).
+void RebuildDerivedState(ResolverState& s);
 
 inline size_t AccountIdHash::operator()(uint32_t account) const {
   return internal::StringHash{}(state->AccountId(account));
