@@ -39,8 +39,8 @@ std::string ResolverState::ValueDisplay(uint32_t v) const {
   if (values[v].flags & kValueErased) return "<erased>";
   if (config.hash_values) {
     uint8_t bytes[16];
-    std::memcpy(bytes, &value_keys[v].high, 8);
-    std::memcpy(bytes + 8, &value_keys[v].low, 8);
+    std::memcpy(bytes, &values[v].key.high, 8);
+    std::memcpy(bytes + 8, &values[v].key.low, 8);
     return "sha256:" + ToHex(bytes, 16);
   }
   return std::string(value_text.Get(v));
@@ -258,7 +258,7 @@ bool FindHolders(ResolverState& s, uint32_t v, std::vector<uint32_t>& holders) {
 OneId NewOneId(ResolverState& s, uint32_t root, uint32_t home) {
   const OneId id = s.next_oneid++;
   s.oneid_at_root[root] = id;
-  s.oneid_home[id] = home;
+  s.oneid_home.Set(id, home);
   return id;
 }
 
@@ -342,7 +342,7 @@ std::vector<OneId> Resplit(ResolverState& s, std::vector<uint32_t> roots, Cause 
     claimed.insert(c.id);
     s.alias.erase(c.id);
     s.oneid_at_root[c.root] = c.id;
-    s.oneid_home[c.id] = piece_oldest[c.root];
+    s.oneid_home.Set(c.id, piece_oldest[c.root]);
   }
   std::vector<std::pair<uint32_t, uint32_t>> pieces(piece_oldest.begin(), piece_oldest.end());
   std::sort(pieces.begin(), pieces.end(), [](auto& a, auto& b) { return a.second < b.second; });
@@ -441,7 +441,7 @@ void ForgetValue(ResolverState& s, uint32_t v) {
   s.values[v].anchor = kNone;
   s.value_index.erase(v);
   s.value_text.Wipe(v);
-  s.value_keys[v] = ValueKey{~0ULL, v};
+  s.values[v].key = ValueKey{~0ULL, v};
   s.stray_holders.erase(v);
 }
 
@@ -550,6 +550,7 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
     grow(s.edge_count, accounts);
     grow(s.edge_capacity, accounts);
     grow(s.edge_pool, s.edge_pool.size() + cells);
+    s.oneid_home.Reserve(s.next_oneid + rows);
     s.persons.Reserve(accounts);
     s.account_index.reserve(accounts);
   }
@@ -649,14 +650,14 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
       // One probe for both the lookup and the insert of a new value.
       const uint32_t found = *s.value_index.lazy_emplace(key, [&](const auto& construct) {
         inserted = true;
-        s.value_keys.push_back(key);
+        s.values.emplace_back().key = key;
         construct(v);
       });
       if (!inserted) {
         v = found;
         if (s.values[v].flags & detail::kValueErased) continue;
       } else {
-        detail::ValueInfo info;
+        detail::ValueInfo& info = s.values[v];
         info.type = type;
         if (spec.kind == IdentifierKind::kScopedToken) {
           const std::string_view scope = std::string_view(*norm).substr(0, norm->find(':'));
@@ -667,7 +668,6 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
           }
           info.scope = sit->second;
         }
-        s.values.push_back(info);
         s.value_text.Add(hashing ? std::string_view() : std::string_view(*norm));
         ++report.values_new;
       }
@@ -989,11 +989,11 @@ ResolverStats Resolver::Stats() const {
   st.memory_bytes = s.account_ids.bytes.capacity() + vec(s.account_ids.offset) + vec(s.account_ids.length) +
                     set(s.account_index) + vec(s.account_source) + vec(s.account_flags) + vec(s.first_oneid) +
                     vec(s.oneid_at_root) + vec(s.edge_pool) + vec(s.edge_begin) + vec(s.edge_count) +
-                    vec(s.edge_capacity) + vec(s.value_keys) + vec(s.values) + set(s.value_index) +
+                    vec(s.edge_capacity) + vec(s.values) + set(s.value_index) +
                     s.value_text.bytes.capacity() + vec(s.value_text.offset) + vec(s.value_text.length) +
                     3 * s.persons.size() * sizeof(uint32_t) +
                     s.constrained.capacity() * (sizeof(uint32_t) + sizeof(detail::ConstrainedSet) + 1) +
-                    set(s.alias) + set(s.oneid_home) + vec(s.log) + set(s.tombstones) +
+                    set(s.alias) + s.oneid_home.memory_bytes() + vec(s.log) + set(s.tombstones) +
                     s.stray_holders.capacity() * (sizeof(uint32_t) + sizeof(s.stray_holders.begin()->second) + 1);
   return st;
 }
