@@ -9,6 +9,9 @@
 // scripts/bench.sh runs this binary, writes JSON to build/bench/results/ and turns it into
 // docs/benchmarks.md.
 //
+// BM_ResolveAccounts runs each size on 1 and 2 threads (IdentityConfig::threads: phase one,
+// normalising and keying the cells, runs on that many threads; linking stays on one).
+//
 // Data of BM_ResolveAccounts: every account has exactly three identifiers (phone, email,
 // unionid), accounts belong to persons at about 2.5 accounts per person, and a person's accounts
 // share its values the way omni-channel exports do: phones written five ways (30% not in the
@@ -295,7 +298,8 @@ std::vector<std::string> MakeEmails(size_t n) {
 void BM_ResolveAccounts(benchmark::State& state) {
   const size_t n = static_cast<size_t>(state.range(0));
   const AccountData data = MakeAccounts(n, 42);
-  const auto config = DefaultIdentityConfig();
+  auto config = DefaultIdentityConfig();
+  config.threads = static_cast<uint32_t>(state.range(1));
   size_t peak_delta = 0, retained_delta = 0, resolver_bytes = 0, persons = 0, values = 0;
   size_t refused = 0, rejected = 0;
   bool peak_reset = true;
@@ -347,9 +351,11 @@ void BM_ResolveAccounts(benchmark::State& state) {
   state.counters["peak_rss_reset"] = peak_reset ? 1 : 0;
 }
 BENCHMARK(BM_ResolveAccounts)
-    ->Arg(1000000)
-    ->Arg(10000000)
-    ->ArgName("accounts")
+    ->Args({1000000, 1})
+    ->Args({1000000, 2})
+    ->Args({10000000, 1})
+    ->Args({10000000, 2})
+    ->ArgNames({"accounts", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1)
     ->UseRealTime();

@@ -86,6 +86,7 @@ class Resolver:
         default_region: str = "CN",
         hash_values: bool = False,
         salt: str | bytes | None = None,
+        threads: int = 0,
     ) -> None: ...
     @staticmethod
     def load(
@@ -94,6 +95,7 @@ class Resolver:
         default_region: str = "CN",
         hash_values: bool = False,
         salt: str | bytes | None = None,
+        threads: int = 0,
     ) -> Resolver: ...
     def add_batch(
         self,

@@ -69,6 +69,15 @@ def _frame(columns: Mapping[str, Any], dtypes: Mapping[str, Any]) -> pd.DataFram
     return pd.DataFrame({name: pd.Series(columns[name], dtype=dtype) for name, dtype in dtypes.items()})
 
 
+def _threads(threads: int | None) -> int:
+    """``threads`` for the engine: None means the machine's cores (0 there)."""
+    if threads is None:
+        return 0
+    if isinstance(threads, bool) or not isinstance(threads, int) or not 1 <= threads <= 256:
+        raise ValueError(f"threads must be None or an int from 1 to 256, not {threads!r}")
+    return threads
+
+
 def default_identifier_types() -> list[IdentifierType]:
     """The default identifier types: unionid, openid, member_card, alipay, phone, email,
     buyer_id and device_id, with the merge guards of a Chinese omni-channel brand.
@@ -161,6 +170,8 @@ class Resolver:
             snapshots, reports and the merge log). Needs ``salt``.
         salt: secret of at least 16 bytes (str or bytes). Needed for hashing and for erasure; it
             is never written to a snapshot, so pass the same salt to :meth:`load`.
+        threads: threads that normalise and key a batch's cells (linking stays on one thread);
+            None for the machine's cores. Results are identical for every value.
 
     Raises:
         ValueError: the configuration is invalid (the message says why).
@@ -179,12 +190,14 @@ class Resolver:
         default_region: str = "CN",
         hash_values: bool = False,
         salt: str | bytes | None = None,
+        threads: int | None = None,
     ) -> None:
         self._impl = _core.Resolver(
             None if types is None else list(types),
             default_region=default_region,
             hash_values=hash_values,
             salt=salt,
+            threads=_threads(threads),
         )
 
     @classmethod
@@ -196,6 +209,7 @@ class Resolver:
         default_region: str = "CN",
         hash_values: bool = False,
         salt: str | bytes | None = None,
+        threads: int | None = None,
     ) -> Resolver:
         """Loads a snapshot written by :meth:`save`.
 
@@ -213,6 +227,7 @@ class Resolver:
             default_region=default_region,
             hash_values=hash_values,
             salt=salt,
+            threads=_threads(threads),
         )
         return self
 

@@ -144,8 +144,10 @@ inline std::string SaltFrom(const py::object& salt) {
 
 // The configuration the Python constructor describes: default types unless `types` is given.
 inline IdentityConfig MakeConfig(const std::optional<std::vector<IdentifierType>>& types,
-                                 std::string default_region, bool hash_values, const py::object& salt) {
+                                 std::string default_region, bool hash_values, const py::object& salt,
+                                 uint32_t threads = 0) {
   IdentityConfig config = identity::DefaultIdentityConfig();
+  config.threads = threads;
   if (types.has_value()) config.types = *types;
   config.default_region = std::move(default_region);
   config.hash_values = hash_values;

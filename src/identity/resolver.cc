@@ -2,7 +2,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <latch>
 #include <numeric>
+#include <optional>
+#include <thread>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "oneid/identity/detail/resolver_state.h"
@@ -469,6 +475,127 @@ ValueKey TombstoneKey(const ResolverState& s, std::string_view domain, std::stri
   return KeyFromDigest(s.hasher->Hash(domain, text));
 }
 
+// AddBatch works in two phases per chunk of rows. Phase one normalises and keys every cell; it
+// depends on nothing but the cell, the configuration and the salt, so it runs on several threads,
+// each with its own Normalizer (whose memo is mutable) and SaltedHasher (whose context is). Phase
+// two interns, links and reports on the calling thread, in row order, exactly as one thread would.
+struct CellWorkers {
+  explicit CellWorkers(size_t threads) : pool(threads - 1) {}
+  boost::asio::thread_pool pool;          // threads - 1 threads: the calling thread is worker 0
+  std::vector<Normalizer> normalizers;    // workers 1 .. threads - 1
+  std::vector<std::optional<SaltedHasher>> hashers;
+};
+
+namespace {
+
+enum CellStatus : uint8_t { kCellEmpty = 0, kCellBadUtf8, kCellError, kCellValue };
+
+// Phase one's verdict on one cell.
+struct Cell {
+  ValueKey key;         // kCellValue
+  uint32_t offset = 0;  // kCellValue: normalised text in its worker's arena; kCellError: message
+  uint32_t length = 0;
+  CellStatus status = kCellEmpty;
+  uint8_t worker = 0;
+};
+
+struct WorkerOutput {
+  std::string text;                   // normalised values, back to back
+  std::vector<std::string> messages;  // normalisation errors
+};
+
+// Phase one for rows [row_begin, row_end) of a chunk starting at `chunk_begin`.
+void NormalizeCells(const ResolverState& s, const Normalizer& normalizer, const SaltedHasher* hasher,
+                    const AccountBatchView& batch, const std::vector<uint8_t>& column_type, size_t chunk_begin,
+                    size_t row_begin, size_t row_end, uint8_t worker, std::vector<Cell>& cells,
+                    WorkerOutput& out) {
+  const size_t columns = batch.columns.size();
+  out.text.clear();
+  out.messages.clear();
+  for (size_t row = row_begin; row < row_end; ++row) {
+    for (size_t c = 0; c < columns; ++c) {
+      Cell& cell = cells[(row - chunk_begin) * columns + c];
+      cell = Cell{};
+      cell.worker = worker;
+      const std::string_view raw = batch.values[c][row];
+      if (raw.empty()) continue;
+      if (!IsValidUtf8(raw)) {
+        cell.status = kCellBadUtf8;
+        continue;
+      }
+      const uint8_t type = column_type[c];
+      const IdentifierType& spec = s.config.types[type];
+      absl::StatusOr<std::string> norm = normalizer.Normalize(spec.kind, raw);
+      if (!norm.ok()) {
+        if (std::all_of(raw.begin(), raw.end(), [](char ch) { return ch == ' ' || ch == '\t'; })) continue;
+        cell.status = kCellError;
+        cell.offset = static_cast<uint32_t>(out.messages.size());
+        out.messages.emplace_back(norm.status().message());
+        continue;
+      }
+      cell.status = kCellValue;
+      cell.key = hasher != nullptr ? KeyFromDigest(hasher->Hash(spec.name, *norm)) : MakeValueKey(type, *norm);
+      cell.offset = static_cast<uint32_t>(out.text.size());
+      cell.length = static_cast<uint32_t>(norm->size());
+      out.text.append(*norm);
+    }
+  }
+}
+
+// The threads a batch of `rows` rows uses for phase one: configured (0: hardware threads), and
+// no more than one per 4,096 rows, so micro-batches do not pay for waking threads.
+size_t PhaseOneThreads(const ResolverState& s, size_t rows) {
+  size_t threads = s.config.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  return std::max<size_t>(1, std::min(threads, rows / 4096));
+}
+
+absl::Status EnsureWorkers(ResolverState& s, size_t threads) {
+  if (threads <= 1 || (s.workers != nullptr && s.workers->normalizers.size() + 1 >= threads)) {
+    return absl::OkStatus();
+  }
+  auto workers = std::make_shared<CellWorkers>(threads);
+  for (size_t w = 1; w < threads; ++w) {
+    ONEID_ASSIGN_OR_RETURN(Normalizer normalizer, Normalizer::Create(s.config.default_region));
+    workers->normalizers.push_back(std::move(normalizer));
+    workers->hashers.emplace_back();
+    if (s.hasher) workers->hashers.back().emplace(s.config.salt);
+  }
+  s.workers = std::move(workers);
+  return absl::OkStatus();
+}
+
+// Runs phase one for rows [chunk_begin, chunk_end) on `threads` threads, each on a contiguous
+// range of rows.
+void NormalizeChunk(ResolverState& s, const AccountBatchView& batch, const std::vector<uint8_t>& column_type,
+                    size_t chunk_begin, size_t chunk_end, size_t threads, std::vector<Cell>& cells,
+                    std::vector<WorkerOutput>& outputs) {
+  cells.resize((chunk_end - chunk_begin) * batch.columns.size());
+  const SaltedHasher* main_hasher = s.config.hash_values ? &*s.hasher : nullptr;
+  if (threads <= 1) {
+    NormalizeCells(s, s.normalizer, main_hasher, batch, column_type, chunk_begin, chunk_begin, chunk_end, 0,
+                   cells, outputs[0]);
+    return;
+  }
+  const size_t n = chunk_end - chunk_begin;
+  std::latch done(static_cast<std::ptrdiff_t>(threads - 1));
+  for (size_t w = 1; w < threads; ++w) {
+    const size_t begin = chunk_begin + n * w / threads, end = chunk_begin + n * (w + 1) / threads;
+    const Normalizer* normalizer = &s.workers->normalizers[w - 1];
+    const SaltedHasher* hasher = s.config.hash_values ? &*s.workers->hashers[w - 1] : nullptr;
+    boost::asio::post(s.workers->pool, [&, begin, end, w, normalizer, hasher] {
+      NormalizeCells(s, *normalizer, hasher, batch, column_type, chunk_begin, begin, end, static_cast<uint8_t>(w),
+                     cells, outputs[w]);
+      done.count_down();
+    });
+  }
+  NormalizeCells(s, s.normalizer, main_hasher, batch, column_type, chunk_begin, chunk_begin,
+                 chunk_begin + n / threads, 0, cells, outputs[0]);
+  done.wait();
+}
+
+}  // namespace
+
 }  // namespace detail
 
 using detail::kNone;
@@ -522,6 +649,10 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
     column_type[c] = it->second;
   }
 
+  // Phase one's threads (and their normalisers) before anything changes.
+  const size_t threads = detail::PhaseOneThreads(s, rows);
+  ONEID_RETURN_IF_ERROR(detail::EnsureWorkers(s, threads));
+
   BatchReport report;
   report.batch = ++s.batch;
   const size_t log_before = s.log.size();
@@ -565,11 +696,27 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
   std::vector<uint32_t> new_accounts;
   std::vector<uint32_t> row_values;
   std::vector<uint32_t> crossed_values;  // values whose account count passed their type's limit
-  std::string scratch;
+  const size_t columns = batch.columns.size();
+  constexpr size_t kChunkRows = 1 << 15;  // phase one's output for a chunk stays in cache
+  constexpr size_t kPrefetchRows = 8;     // phase two prefetches index slots this far ahead
+  std::vector<detail::Cell> chunk_cells;
+  std::vector<detail::WorkerOutput> outputs(std::max<size_t>(threads, 1));
+  size_t chunk_begin = 0, chunk_end = 0;
 
   internal::ProgressMeter row_meter(progress, "resolve: accounts", rows);
   for (size_t row = 0; row < rows; ++row) {
     row_meter.Tick(row);
+    if (row == chunk_end) {
+      chunk_begin = row;
+      chunk_end = std::min(rows, row + kChunkRows);
+      detail::NormalizeChunk(s, batch, column_type, chunk_begin, chunk_end, threads, chunk_cells, outputs);
+    }
+    if (row + kPrefetchRows < chunk_end) {
+      const detail::Cell* ahead = &chunk_cells[(row + kPrefetchRows - chunk_begin) * columns];
+      for (size_t c = 0; c < columns; ++c) {
+        if (ahead[c].status == detail::kCellValue) s.value_index.prefetch(ahead[c].key);
+      }
+    }
     const size_t row_number = batch.RowNumber(row);
     const std::string_view account_id = batch.account_ids[row];
     if (account_id.empty() || std::all_of(account_id.begin(), account_id.end(), [](char c) { return c == ' '; })) {
@@ -607,38 +754,34 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
     // Normalise and intern this row's values before touching the account, so the account's new
     // edges can be appended in one piece.
     row_values.clear();
-    for (size_t c = 0; c < batch.columns.size(); ++c) {
-      const std::string_view raw = batch.values[c][row];
-      if (raw.empty()) continue;
-      const uint8_t type = column_type[c];
-      const IdentifierType& spec = s.config.types[type];
-      if (!IsValidUtf8(raw)) {
+    const detail::Cell* row_cells = &chunk_cells[(row - chunk_begin) * columns];
+    for (size_t c = 0; c < columns; ++c) {
+      const detail::Cell& cell = row_cells[c];
+      if (cell.status == detail::kCellEmpty) continue;
+      if (cell.status == detail::kCellBadUtf8) {
         detail::AddRowError(report, row_number, batch.columns[c].name, "invalid UTF-8", false);
         continue;
       }
-      absl::StatusOr<std::string> norm = s.normalizer.Normalize(spec.kind, raw);
-      if (!norm.ok()) {
-        if (std::all_of(raw.begin(), raw.end(), [](char ch) { return ch == ' ' || ch == '\t'; })) continue;
-        detail::AddRowError(report, row_number, batch.columns[c].name, std::string(norm.status().message()), false);
+      if (cell.status == detail::kCellError) {
+        detail::AddRowError(report, row_number, batch.columns[c].name, outputs[cell.worker].messages[cell.offset],
+                            false);
         continue;
       }
-      ValueKey key;
-      if (hashing) {
-        key = detail::KeyFromDigest(s.hasher->Hash(spec.name, *norm));
-      } else {
-        key = MakeValueKey(type, *norm);
-      }
+      const uint8_t type = column_type[c];
+      const IdentifierType& spec = s.config.types[type];
+      const std::string_view norm = std::string_view(outputs[cell.worker].text).substr(cell.offset, cell.length);
+      const ValueKey key = cell.key;
       if (s.blocklist.contains(key)) {
         ++report.values_blocklisted;
         if (report.refused.size() < report.max_listed) {
           report.refused.push_back({s.batch, std::string(account_id), spec.name,
-                                    hashing ? "(hashed)" : *norm, RefusalReason::kBlocklisted,
+                                    hashing ? "(hashed)" : std::string(norm), RefusalReason::kBlocklisted,
                                     "value is on the type's blocklist"});
         }
         continue;
       }
       if (check_tombstones && s.hasher &&
-          s.tombstones.contains(hashing ? key : detail::TombstoneKey(s, spec.name, *norm))) {
+          s.tombstones.contains(hashing ? key : detail::TombstoneKey(s, spec.name, norm))) {
         if (report.refused.size() < report.max_listed) {
           report.refused.push_back({s.batch, std::string(account_id), spec.name, "(erased)",
                                     RefusalReason::kErased, "value was erased and is tombstoned"});
@@ -660,7 +803,7 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
         detail::ValueInfo& info = s.values[v];
         info.type = type;
         if (spec.kind == IdentifierKind::kScopedToken) {
-          const std::string_view scope = std::string_view(*norm).substr(0, norm->find(':'));
+          const std::string_view scope = norm.substr(0, norm.find(':'));
           auto sit = s.scope_index.find(scope);
           if (sit == s.scope_index.end()) {
             sit = s.scope_index.emplace(std::string(scope), static_cast<uint32_t>(s.scopes.size())).first;
@@ -668,7 +811,7 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
           }
           info.scope = sit->second;
         }
-        s.value_text.Add(hashing ? std::string_view() : std::string_view(*norm));
+        s.value_text.Add(hashing ? std::string_view() : norm);
         ++report.values_new;
       }
       if (std::find(row_values.begin(), row_values.end(), v) == row_values.end()) row_values.push_back(v);

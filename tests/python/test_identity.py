@@ -616,3 +616,19 @@ def test_concurrent_reads_and_writes_on_one_resolver_are_safe():
     assert not errors, errors
     assert reads > 0
     assert r.stats()["accounts"] == sum(len(df) for df, _ in batches)
+
+
+def test_results_are_the_same_for_any_thread_count(generated_20k):
+    df, _ = generated_20k  # ~50k rows: enough for phase one to use several threads
+    outcomes = []
+    for threads in (1, 2, 3):
+        r = oneid.Resolver(salt=SALT, threads=threads)
+        report = r.add_batch(df)
+        outcomes.append((r.assignments(), r.merge_log(), report.links_refused, report.values_junk))
+    for other in outcomes[1:]:
+        pd.testing.assert_frame_equal(other[0], outcomes[0][0])
+        pd.testing.assert_frame_equal(other[1], outcomes[0][1])
+        assert other[2:] == outcomes[0][2:]
+    for bad in (0, -1, 257, 1.5, True):
+        with pytest.raises(ValueError, match="threads"):
+            oneid.Resolver(threads=bad)

@@ -259,6 +259,36 @@ void Check(std::string_view name) {
   ADD_FAILURE() << "no scenario " << name;
 }
 
+// Results are identical for any thread count. The scenarios above run with the default (the
+// machine's threads); here each also runs on 1 and 3 threads, plus two scenarios whose batches are
+// large enough (>= 4,096 rows per thread) for phase one to use every thread, in hashing mode too.
+TEST(ReferenceEqualityTest, ResultsAreTheSameForAnyThreadCount) {
+  std::vector<Expected> cases = Cases();
+  cases.push_back({"big_batches",
+                   {.config = testing::SaltedConfig(), .people = 20000, .seed = 9, .batches = 3,
+                    .snapshot_round_trip = true, .second_seed = 10, .second_batches = 2, .erase_accounts = 30,
+                    .erase_values = 20},
+                   0});
+  cases.push_back({"big_batches_hashed",
+                   {.config = testing::SaltedConfig(/*hash_values=*/true), .people = 20000, .seed = 3, .batches = 2,
+                    .erase_accounts = 10, .erase_values = 10},
+                   0});
+  for (const Expected& c : cases) {
+    std::vector<uint64_t> digests;
+    for (uint32_t threads : {1u, 2u, 3u}) {
+      Scenario sc = c.scenario;
+      sc.config.threads = threads;
+      Coverage cov;
+      digests.push_back(RunScenario(sc, cov));
+    }
+    EXPECT_EQ(digests[1], digests[0]) << c.name << " on 2 threads";
+    EXPECT_EQ(digests[2], digests[0]) << c.name << " on 3 threads";
+    if (c.digest != 0) {
+      EXPECT_EQ(digests[0], c.digest) << c.name << " on 1 thread";
+    }
+  }
+}
+
 TEST(ReferenceEqualityTest, OneBatch) { Check("one_batch"); }
 TEST(ReferenceEqualityTest, StreamWithSnapshotUpdatesAndErasures) { Check("stream"); }
 TEST(ReferenceEqualityTest, TightGuardsInMicroBatches) { Check("tight_micro_batches"); }

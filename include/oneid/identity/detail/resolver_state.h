@@ -138,6 +138,9 @@ inline constexpr const char* kCauses[] = {"", "erase account", "erase value", "j
 enum Cause : uint8_t { kCauseNone = 0, kCauseEraseAccount = 1, kCauseEraseValue = 2, kCauseJunk = 3 };
 
 struct ResolverState;
+// The kept thread pool and per-thread normalisers and hashers of AddBatch's first phase
+// (resolver.cc); absent while the resolver runs on one thread.
+struct CellWorkers;
 
 struct AccountIdHash {
   using is_transparent = void;
@@ -231,6 +234,7 @@ struct ResolverState {
   // anchor's person later, or lost the edge); readers check. Not saved in snapshots: rebuilt on
   // load (RebuildStrayHolders).
   absl::flat_hash_map<uint32_t, absl::InlinedVector<uint32_t, 1>> stray_holders;
+  std::shared_ptr<CellWorkers> workers;  // created by the first batch that uses more than one thread
   // Counters behind Stats(), so that a health check does not scan the state.
   size_t accounts_erased = 0;
   size_t values_junk = 0;
