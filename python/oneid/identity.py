@@ -69,6 +69,14 @@ def _frame(columns: Mapping[str, Any], dtypes: Mapping[str, Any]) -> pd.DataFram
     return pd.DataFrame({name: pd.Series(columns[name], dtype=dtype) for name, dtype in dtypes.items()})
 
 
+def _as_frame(data: Any) -> pd.DataFrame:
+    """A DataFrame of ``data``; a pyarrow Table keeps its Arrow columns (no copy of the strings),
+    which add_batch then reads through the Arrow C Data Interface."""
+    if hasattr(data, "column_names") and hasattr(data, "to_pandas") and hasattr(data, "__arrow_c_stream__"):
+        return data.to_pandas(types_mapper=pd.ArrowDtype)
+    return pd.DataFrame(data)
+
+
 def _threads(threads: int | None) -> int:
     """``threads`` for the engine: None means the machine's cores (0 there)."""
     if threads is None:
@@ -266,7 +274,10 @@ class Resolver:
         Cells are ``str``; None, NaN, ``pd.NA`` and ``pd.NaT`` are missing; other values are
         converted with ``str()``, except that a float holding a whole number is written without
         ".0" (pandas keeps an integer column with gaps as float64). Strings are passed to C++
-        without copying.
+        without copying. Arrow-backed string columns (pandas' ``str`` dtype when pyarrow is
+        installed, ``string[pyarrow]``, ``pd.ArrowDtype(pa.string())``) are read from their Arrow
+        buffers through the Arrow C Data Interface, with no Python object per cell; ``df`` may
+        also be a ``pyarrow.Table``.
 
         Bad rows and fields never stop the batch: they are listed in ``report.errors`` with the
         DataFrame's 0-based positional row. Links refused by a merge guard are listed in
@@ -276,7 +287,7 @@ class Resolver:
             ValueError: a column's identifier type is not configured, or a named column is missing.
         """
         if not isinstance(df, pd.DataFrame):
-            df = pd.DataFrame(df)
+            df = _as_frame(df)
         if not df.columns.is_unique:
             raise ValueError("add_batch: the DataFrame has duplicate column names")
         if account_id not in df.columns:

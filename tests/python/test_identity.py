@@ -207,7 +207,10 @@ def test_unicode_ids_round_trip_and_unencodable_text_is_a_row_error_not_an_excep
             {
                 "account_id": ["门店:张三", "app:\udcff", "app:李四"],
                 "email": ["zhang@例子.com", None, "li@example.com"],
-            }
+            },
+            # object: with pyarrow installed pandas would store str in Arrow, which cannot hold a
+            # lone surrogate (the DataFrame constructor itself would raise).
+            dtype=object,
         )
     )
     assert report.rows_rejected == 1
@@ -632,3 +635,35 @@ def test_results_are_the_same_for_any_thread_count(generated_20k):
     for bad in (0, -1, 257, 1.5, True):
         with pytest.raises(ValueError, match="threads"):
             oneid.Resolver(threads=bad)
+
+
+def test_arrow_backed_columns_resolve_exactly_like_python_strings():
+    pa = pytest.importorskip("pyarrow")
+    df, _ = oneid.generate_accounts(people=3000, seed=11)
+    plain = df.astype(object).where(df.notna(), None)
+    # Nulls, empty strings, non-ASCII and invalid-looking values, in an Arrow string column.
+    plain.loc[0, "phone"] = None
+    plain.loc[1, "email"] = ""
+    plain.loc[2, "email"] = "Ｆｕｌｌ@例え.jp"
+    plain.loc[3, "phone"] = "+86 138 0013 8000"
+
+    def resolve(frame):
+        r = oneid.Resolver(salt=SALT)
+        report = r.add_batch(frame)
+        return r, report
+
+    expected, expected_report = resolve(plain)
+    arrow_str = plain.astype(pd.StringDtype("pyarrow"))
+    table = pa.Table.from_pandas(plain, preserve_index=False)
+    # Several chunks, and a chunk that starts at an offset into its buffers.
+    chunked = pa.Table.from_batches(table.slice(1).to_batches(max_chunksize=997))
+    chunked = pa.concat_tables([table.slice(0, 1), chunked])
+    for frame in (arrow_str, plain.astype(pd.ArrowDtype(pa.large_string())), table, chunked):
+        got, report = resolve(frame)
+        pd.testing.assert_frame_equal(got.assignments(), expected.assignments())
+        pd.testing.assert_frame_equal(got.merge_log(), expected.merge_log())
+        assert report.errors.equals(expected_report.errors)
+        assert (report.links_refused, report.values_junk, report.fields_rejected) == (
+            expected_report.links_refused, expected_report.values_junk, expected_report.fields_rejected)
+        ids = table.column("account_id")
+        assert np.array_equal(got.oneids_of(ids), expected.oneids_of(plain["account_id"]))
