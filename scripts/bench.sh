@@ -75,7 +75,7 @@ cpp_targets() {
 cpp_args() {  # binary quick
   if [ "$2" = 1 ]; then
     case "$1" in
-      identity_resolver_benchmark) echo "--benchmark_filter=-BM_ResolveAccounts/accounts:10000000/" ;;
+      identity_resolver_benchmark) echo "--benchmark_filter=-accounts:10000000/" ;;
       profile_profile_benchmark) echo "--profile_events=1000000" ;;
       score_clv_benchmark) echo "--benchmark_filter=Cdnow|Simulated/1000000/1/" ;;
       score_rfm_benchmark) echo "--benchmark_filter=-/10000000" ;;

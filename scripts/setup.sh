@@ -24,7 +24,7 @@ APT_PACKAGES=(
   wrk                               # load generator of the HTTP example's concurrent load test
 )
 # Build tools, the Python API's own needs, then the peers that tests and benchmarks compare against.
-PY_PACKAGES=(scikit-build-core pybind11 numpy pandas pytest pytest-timeout
+PY_PACKAGES=(scikit-build-core pybind11 numpy pandas pytest pytest-timeout pyarrow
              scipy networkx duckdb lifetimes scikit-learn xgboost matplotlib)
 
 SUDO=""

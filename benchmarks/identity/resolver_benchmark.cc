@@ -9,6 +9,9 @@
 // scripts/bench.sh runs this binary, writes JSON to build/bench/results/ and turns it into
 // docs/benchmarks.md.
 //
+// BM_ResolveAccounts runs each size on 1 and 2 threads (IdentityConfig::threads: phase one,
+// normalising and keying the cells, runs on that many threads; linking stays on one).
+//
 // Data of BM_ResolveAccounts: every account has exactly three identifiers (phone, email,
 // unionid), accounts belong to persons at about 2.5 accounts per person, and a person's accounts
 // share its values the way omni-channel exports do: phones written five ways (30% not in the
@@ -27,9 +30,11 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <optional>
 #include <random>
@@ -196,7 +201,9 @@ struct AccountData {
 };
 
 // `accounts` accounts, three identifiers each, ~2.5 accounts per person. Deterministic in `seed`.
-AccountData MakeAccounts(size_t accounts, uint64_t seed) {
+// `first_person` and `first_row` shift person numbers (hence values) and account ids, so that a
+// second data set can be fed into a state built from the first without sharing anything with it.
+AccountData MakeAccounts(size_t accounts, uint64_t seed, uint64_t first_person = 0, uint64_t first_row = 0) {
   AccountData data;
   // Owners: person p has 1 + Geometric(0.6) accounts (mean 2.5), capped at 12 so that no genuine
   // value reaches the junk thresholds of the default configuration.
@@ -233,14 +240,14 @@ AccountData MakeAccounts(size_t accounts, uint64_t seed) {
 
   for (size_t row = 0; row < accounts; ++row) {
     Draws draws(seed, 1000 + row);
-    const uint64_t p = owner[row];
+    const uint64_t p = first_person + owner[row];
     const uint32_t channel = draws.Below(kSources.size());
     size_t begin = a.size();
     a.append(kSources[channel]);
     v.sources.push_back(take(begin));
     begin = a.size();
     a.append(kIdPrefixes[channel]);
-    AppendDecimal(a, 100000000 + row);
+    AppendDecimal(a, 100000000 + first_row + row);
     v.account_ids.push_back(take(begin));
 
     begin = a.size();
@@ -253,7 +260,7 @@ AccountData MakeAccounts(size_t accounts, uint64_t seed) {
       AppendPersonEmail(a, p, draws.Percent(10) ? 1 + draws.Below(3) : 0);
     } else {
       a.append("r");
-      AppendDecimal(a, 100000000 + row);
+      AppendDecimal(a, 100000000 + first_row + row);
       a.append("@relay.example.net");
     }
     v.values[1].push_back(take(begin));
@@ -291,7 +298,8 @@ std::vector<std::string> MakeEmails(size_t n) {
 void BM_ResolveAccounts(benchmark::State& state) {
   const size_t n = static_cast<size_t>(state.range(0));
   const AccountData data = MakeAccounts(n, 42);
-  const auto config = DefaultIdentityConfig();
+  auto config = DefaultIdentityConfig();
+  config.threads = static_cast<uint32_t>(state.range(1));
   size_t peak_delta = 0, retained_delta = 0, resolver_bytes = 0, persons = 0, values = 0;
   size_t refused = 0, rejected = 0;
   bool peak_reset = true;
@@ -343,9 +351,110 @@ void BM_ResolveAccounts(benchmark::State& state) {
   state.counters["peak_rss_reset"] = peak_reset ? 1 : 0;
 }
 BENCHMARK(BM_ResolveAccounts)
+    ->Args({1000000, 1})
+    ->Args({1000000, 2})
+    ->Args({10000000, 1})
+    ->Args({10000000, 2})
+    ->ArgNames({"accounts", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
+
+// ---------------------------------------------------------------------------------------------
+// Micro-batches into a large state: what a host that ingests as accounts arrive (the HTTP
+// example, the host CRM's loop) pays per batch.
+// ---------------------------------------------------------------------------------------------
+
+// A state of `state.range(0)` accounts (BM_ResolveAccounts' data), then 40 batches of 1,000 new
+// accounts, each timed on its own. Every fourth batch carries one account with a "kiosk" phone
+// that 20 accounts of the state already hold (phone's max_accounts_per_value), so in that batch
+// the phone crosses the limit, turns junk, and the persons it linked are re-split. Counters:
+// median and worst batch over all 40 (wall and thread CPU time), and the median and worst of the
+// 10 batches with a crossing.
+// CPU time of the calling thread: steadier than wall time on a shared machine.
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+void BM_MicroBatches(benchmark::State& state) {
+  constexpr size_t kBatches = 40, kBatchRows = 1000, kKioskHolders = 20;
+  const size_t n = static_cast<size_t>(state.range(0));
+  const auto config = DefaultIdentityConfig();
+  absl::StatusOr<Resolver> resolver = Resolver::Create(config);
+  if (!resolver.ok()) {
+    state.SkipWithError(std::string(resolver.status().message()).c_str());
+    return;
+  }
+  const AccountData base = MakeAccounts(n, 42);
+  // Kiosk phone of crossing batch b: a number no base person has (base persons use 2p and 2p+1).
+  std::vector<std::string> kiosk_phones;
+  for (size_t b = 0; b < kBatches; b += 4) {
+    std::string phone;
+    AppendPhone(phone, 2 * base.people + 16 + b, 0);
+    kiosk_phones.push_back(std::move(phone));
+  }
+  // The accounts that hold the kiosk phones already: each also carries a base person's email, so
+  // the kiosk phone links real persons (until it turns junk).
+  oneid::identity::AccountTable kiosk({{"phone", "phone"}, {"email", "email"}});
+  for (size_t k = 0; k < kiosk_phones.size(); ++k) {
+    for (size_t i = 0; i < kKioskHolders; ++i) {
+      std::string email;
+      AppendPersonEmail(email, ((k * kKioskHolders + i) * 7919) % base.people, 0);
+      const std::string id = "kiosk:" + std::to_string(k) + ":" + std::to_string(i);
+      if (!kiosk.AddRow(id, "pos", {kiosk_phones[k], email}).ok()) std::abort();
+    }
+  }
+  const AccountData fresh = MakeAccounts(kBatches * kBatchRows, 43, base.people + 1000, n + 1000000);
+  if (!resolver->AddBatch(base.view).ok() || !resolver->AddBatch(kiosk).ok()) {
+    state.SkipWithError("building the state failed");
+    return;
+  }
+  std::vector<double> all_ms, crossing_ms, cpu_ms;
+  size_t junk = 0;
+  for (auto _ : state) {
+    all_ms.clear();
+    crossing_ms.clear();
+    for (size_t b = 0; b < kBatches; ++b) {
+      AccountBatchView view;
+      view.columns = fresh.view.columns;
+      const auto from = static_cast<std::ptrdiff_t>(b * kBatchRows), to = from + static_cast<std::ptrdiff_t>(kBatchRows);
+      view.account_ids.assign(fresh.view.account_ids.begin() + from, fresh.view.account_ids.begin() + to);
+      view.sources.assign(fresh.view.sources.begin() + from, fresh.view.sources.begin() + to);
+      for (const auto& column : fresh.view.values) view.values.emplace_back(column.begin() + from, column.begin() + to);
+      const bool crossing = b % 4 == 0;
+      if (crossing) view.values[0][0] = kiosk_phones[b / 4];
+      const auto start = std::chrono::steady_clock::now();
+      const double cpu_start = ThreadCpuMs();
+      absl::StatusOr<oneid::identity::BatchReport> report = resolver->AddBatch(view);
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      cpu_ms.push_back(ThreadCpuMs() - cpu_start);
+      if (!report.ok()) {
+        state.SkipWithError(std::string(report.status().message()).c_str());
+        return;
+      }
+      junk += report->values_junk;
+      all_ms.push_back(ms);
+      if (crossing) crossing_ms.push_back(ms);
+    }
+  }
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : (v[(v.size() - 1) / 2] + v[v.size() / 2]) / 2;
+  };
+  state.counters["median_ms"] = median(all_ms);
+  state.counters["worst_ms"] = *std::max_element(all_ms.begin(), all_ms.end());
+  state.counters["median_crossing_ms"] = median(crossing_ms);
+  state.counters["worst_crossing_ms"] = *std::max_element(crossing_ms.begin(), crossing_ms.end());
+  state.counters["median_cpu_ms"] = median(cpu_ms);
+  state.counters["worst_cpu_ms"] = *std::max_element(cpu_ms.begin(), cpu_ms.end());
+  state.counters["values_turned_junk"] = static_cast<double>(junk);
+}
+BENCHMARK(BM_MicroBatches)
     ->Arg(1000000)
     ->Arg(10000000)
-    ->ArgName("accounts")
+    ->ArgName("state_accounts")
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1)
     ->UseRealTime();

@@ -69,6 +69,23 @@ def _frame(columns: Mapping[str, Any], dtypes: Mapping[str, Any]) -> pd.DataFram
     return pd.DataFrame({name: pd.Series(columns[name], dtype=dtype) for name, dtype in dtypes.items()})
 
 
+def _as_frame(data: Any) -> pd.DataFrame:
+    """A DataFrame of ``data``; a pyarrow Table keeps its Arrow columns (no copy of the strings),
+    which add_batch then reads through the Arrow C Data Interface."""
+    if hasattr(data, "column_names") and hasattr(data, "to_pandas") and hasattr(data, "__arrow_c_stream__"):
+        return data.to_pandas(types_mapper=pd.ArrowDtype)
+    return pd.DataFrame(data)
+
+
+def _threads(threads: int | None) -> int:
+    """``threads`` for the engine: None means the machine's cores (0 there)."""
+    if threads is None:
+        return 0
+    if isinstance(threads, bool) or not isinstance(threads, int) or not 1 <= threads <= 256:
+        raise ValueError(f"threads must be None or an int from 1 to 256, not {threads!r}")
+    return threads
+
+
 def default_identifier_types() -> list[IdentifierType]:
     """The default identifier types: unionid, openid, member_card, alipay, phone, email,
     buyer_id and device_id, with the merge guards of a Chinese omni-channel brand.
@@ -161,6 +178,8 @@ class Resolver:
             snapshots, reports and the merge log). Needs ``salt``.
         salt: secret of at least 16 bytes (str or bytes). Needed for hashing and for erasure; it
             is never written to a snapshot, so pass the same salt to :meth:`load`.
+        threads: threads that normalise and key a batch's cells (linking stays on one thread);
+            None for the machine's cores. Results are identical for every value.
 
     Raises:
         ValueError: the configuration is invalid (the message says why).
@@ -179,12 +198,14 @@ class Resolver:
         default_region: str = "CN",
         hash_values: bool = False,
         salt: str | bytes | None = None,
+        threads: int | None = None,
     ) -> None:
         self._impl = _core.Resolver(
             None if types is None else list(types),
             default_region=default_region,
             hash_values=hash_values,
             salt=salt,
+            threads=_threads(threads),
         )
 
     @classmethod
@@ -196,6 +217,7 @@ class Resolver:
         default_region: str = "CN",
         hash_values: bool = False,
         salt: str | bytes | None = None,
+        threads: int | None = None,
     ) -> Resolver:
         """Loads a snapshot written by :meth:`save`.
 
@@ -213,6 +235,7 @@ class Resolver:
             default_region=default_region,
             hash_values=hash_values,
             salt=salt,
+            threads=_threads(threads),
         )
         return self
 
@@ -251,7 +274,10 @@ class Resolver:
         Cells are ``str``; None, NaN, ``pd.NA`` and ``pd.NaT`` are missing; other values are
         converted with ``str()``, except that a float holding a whole number is written without
         ".0" (pandas keeps an integer column with gaps as float64). Strings are passed to C++
-        without copying.
+        without copying. Arrow-backed string columns (pandas' ``str`` dtype when pyarrow is
+        installed, ``string[pyarrow]``, ``pd.ArrowDtype(pa.string())``) are read from their Arrow
+        buffers through the Arrow C Data Interface, with no Python object per cell; ``df`` may
+        also be a ``pyarrow.Table``.
 
         Bad rows and fields never stop the batch: they are listed in ``report.errors`` with the
         DataFrame's 0-based positional row. Links refused by a merge guard are listed in
@@ -261,7 +287,7 @@ class Resolver:
             ValueError: a column's identifier type is not configured, or a named column is missing.
         """
         if not isinstance(df, pd.DataFrame):
-            df = pd.DataFrame(df)
+            df = _as_frame(df)
         if not df.columns.is_unique:
             raise ValueError("add_batch: the DataFrame has duplicate column names")
         if account_id not in df.columns:
@@ -352,10 +378,20 @@ class Resolver:
         """
         return self._impl.erase_value(type, value)
 
-    def merge_log(self) -> pd.DataFrame:
+    def merge_log(self, since: int = 0) -> pd.DataFrame:
         """Every merge, split and retirement: columns ``kind`` ("merge", "split", "retire"),
-        ``batch``, ``survivor``, ``absorbed``, ``type``, ``value``, ``account_id``, ``cause``."""
-        return _frame(self._impl.merge_log(), _MERGE_LOG_DTYPES)
+        ``batch``, ``survivor``, ``absorbed``, ``type``, ``value``, ``account_id``, ``cause``.
+
+        ``since`` skips the first entries: a host that appends the log to its own table keeps
+        how many rows it has (``stats()["merge_log_entries"]``) and reads only the tail, in time
+        proportional to the tail. The frame's index is the entry's position in the whole log.
+        """
+        if since < 0:
+            raise ValueError("since must be >= 0")
+        frame = _frame(self._impl.merge_log(since), _MERGE_LOG_DTYPES)
+        if since:
+            frame.index = pd.RangeIndex(since, since + len(frame))
+        return frame
 
     def stats(self) -> dict[str, int]:
         """Counts: accounts, accounts_erased, values, values_junk, persons, merge_log_entries,

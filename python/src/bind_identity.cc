@@ -84,16 +84,16 @@ class ResolverHandle {
 
 std::unique_ptr<ResolverHandle> CreateResolver(const std::optional<std::vector<IdentifierType>>& types,
                                                std::string default_region, bool hash_values,
-                                               const py::object& salt) {
-  IdentityConfig config = MakeConfig(types, std::move(default_region), hash_values, salt);
+                                               const py::object& salt, uint32_t threads) {
+  IdentityConfig config = MakeConfig(types, std::move(default_region), hash_values, salt, threads);
   return std::make_unique<ResolverHandle>(ValueOrThrow(Resolver::Create(std::move(config))));
 }
 
 std::unique_ptr<ResolverHandle> LoadResolver(const std::filesystem::path& path,
                                              const std::optional<std::vector<IdentifierType>>& types,
                                              std::string default_region, bool hash_values,
-                                             const py::object& salt) {
-  IdentityConfig config = MakeConfig(types, std::move(default_region), hash_values, salt);
+                                             const py::object& salt, uint32_t threads) {
+  IdentityConfig config = MakeConfig(types, std::move(default_region), hash_values, salt, threads);
   const std::string file = path.string();
   absl::StatusOr<Resolver> loaded = [&] {
     py::gil_scoped_release nogil;
@@ -267,9 +267,10 @@ void BindIdentity(py::module_& m) {
   // -- Resolver ---------------------------------------------------------------------------------
   py::class_<ResolverHandle>(m, "Resolver", "The OneID engine (see oneid.Resolver).")
       .def(py::init(&CreateResolver), "types"_a = py::none(), "default_region"_a = "CN",
-           "hash_values"_a = false, "salt"_a = py::none())
+           "hash_values"_a = false, "salt"_a = py::none(), "threads"_a = 0)
       .def_static("load", &LoadResolver, "path"_a, "types"_a = py::none(), "default_region"_a = "CN",
-                  "hash_values"_a = false, "salt"_a = py::none(), "Loads a snapshot written by save().")
+                  "hash_values"_a = false, "salt"_a = py::none(), "threads"_a = 0,
+                  "Loads a snapshot written by save().")
       .def("add_batch", &AddBatch, "account_ids"_a, "sources"_a, "columns"_a, "values"_a, "progress"_a = py::none(),
            "Ingests one batch: account ids, sources (or None), (name, type) column specs and one "
            "sequence of cells per column. progress: None or a callable(stage, done, total).")
@@ -319,10 +320,10 @@ void BindIdentity(py::module_& m) {
           "type"_a, "value"_a)
       .def(
           "merge_log",
-          [](const ResolverHandle& self) {
-            return MergeLogColumns(self.Read([](const Resolver& r) { return r.MergeLog(); }));
+          [](const ResolverHandle& self, size_t since) {
+            return MergeLogColumns(self.Read([&](const Resolver& r) { return r.MergeLogSince(since); }));
           },
-          "The merge log as columns.")
+          "since"_a = 0, "The merge log from entry `since` on, as columns.")
       .def("stats",
            [](const ResolverHandle& self) { return StatsToDict(self.Peek([](const Resolver& r) { return r.Stats(); })); })
       .def(

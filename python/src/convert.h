@@ -24,6 +24,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "arrow_columns.h"
 #include "oneid/identity/account_table.h"
 #include "oneid/identity/batch_report.h"
 #include "oneid/identity/identifier_type.h"
@@ -144,8 +145,10 @@ inline std::string SaltFrom(const py::object& salt) {
 
 // The configuration the Python constructor describes: default types unless `types` is given.
 inline IdentityConfig MakeConfig(const std::optional<std::vector<IdentifierType>>& types,
-                                 std::string default_region, bool hash_values, const py::object& salt) {
+                                 std::string default_region, bool hash_values, const py::object& salt,
+                                 uint32_t threads = 0) {
   IdentityConfig config = identity::DefaultIdentityConfig();
+  config.threads = threads;
   if (types.has_value()) config.types = *types;
   config.default_region = std::move(default_region);
   config.hash_values = hash_values;
@@ -156,7 +159,12 @@ inline IdentityConfig MakeConfig(const std::optional<std::vector<IdentifierType>
 // ---------------------------------------------------------------------------------------------
 // Column cells -> std::string_view, without copying text.
 //
-// A column is any one-dimensional sequence (pandas Series, NumPy array, list). It is first copied
+// An Arrow-backed string column (pandas' `str` dtype with pyarrow installed, `string[pyarrow]`,
+// `pd.ArrowDtype(pa.string())`, a pyarrow Array or ChunkedArray) is read through the Arrow C Data
+// Interface (arrow_columns.h): views into the Arrow buffers, nulls missing, no Python object per
+// cell.
+//
+// Any other column is a one-dimensional sequence (pandas Series, NumPy array, list). It is first copied
 // into a private NumPy object array: that copies pointers, not text, and pins every cell object so
 // that nothing another thread does to the caller's frame can free a string while the GIL is
 // released. Cells then become views:
@@ -182,6 +190,7 @@ class PinnedColumns {
   }
 
   std::vector<std::string_view> Views(py::handle column, const std::string& what) {
+    if (std::optional<std::vector<std::string_view>> arrow = arrow_.TryViews(column)) return std::move(*arrow);
     py::object numpy = py::module_::import("numpy");
     py::array cells = numpy.attr("array")(column, py::arg("dtype") = "object", py::arg("copy") = true);
     if (cells.ndim() != 1) {
@@ -245,6 +254,7 @@ class PinnedColumns {
   std::vector<py::object> missing_;
   std::vector<py::object> arrays_;  // private object arrays whose cells back the views
   std::deque<std::string> owned_;   // text of cells that are not str or bytes (stable addresses)
+  ArrowColumns arrow_;              // Arrow arrays whose buffers back the views of Arrow columns
 };
 
 // ---------------------------------------------------------------------------------------------

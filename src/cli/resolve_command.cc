@@ -28,6 +28,8 @@ constexpr char kHelp[] =
     "  --rejects FILE      write rejected rows/fields and refused links (CSV)\n"
     "  --region CC         default phone region, ISO 3166 alpha-2 (default CN)\n"
     "  --hash-values       keep only salted SHA-256 of identifiers (needs ONEID_SALT)\n"
+    "  --threads N         threads that normalise identifiers (default: the machine's cores);\n"
+    "                      results are the same for any N\n"
     "%PROGRESS%"
     "  --help              this text\n"
     "\n"
@@ -40,7 +42,7 @@ int Fail(const std::string& message) { return CommandError("resolve", message); 
 int RunResolve(const std::vector<std::string>& args) {
   absl::StatusOr<Flags> flags = Flags::Parse(args, {{"accounts", true}, {"out", true}, {"snapshot", true},
                                                     {"merge-log", true}, {"rejects", true}, {"region", true},
-                                                    {"hash-values", false}, {"progress", false},
+                                                    {"hash-values", false}, {"threads", true}, {"progress", false},
                                                     {"quiet", false}, {"help", false}});
   const std::string help = HelpText(kHelp);
   if (std::optional<int> exit_status = FlagErrorOrHelp("resolve", flags, help)) return *exit_status;
@@ -52,6 +54,12 @@ int RunResolve(const std::vector<std::string>& args) {
   config.default_region = flags->Get("region", "CN");
   if (const char* salt = std::getenv("ONEID_SALT")) config.salt = salt;
   config.hash_values = flags->Has("hash-values");
+  const absl::StatusOr<long long> threads = flags->GetInt("threads", 0);
+  if (!threads.ok()) return Fail(std::string(threads.status().message()));
+  if (*threads < 0 || *threads > 256 || (flags->Has("threads") && *threads == 0)) {
+    return Fail("--threads must be from 1 to 256");
+  }
+  config.threads = static_cast<uint32_t>(*threads);
 
   const std::string snapshot = flags->Get("snapshot");
   absl::StatusOr<identity::Resolver> resolver = absl::UnknownError("unset");

@@ -42,6 +42,10 @@ absl::Status ValidateIdentityConfig(const IdentityConfig& config) {
           "identity config: type '", type.name, "': max_accounts_per_value must be at least 1"));
     }
   }
+  if (config.threads > 256) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("identity config: threads is ", config.threads, "; at most 256"));
+  }
   if (config.default_region.size() != 2) {
     return absl::InvalidArgumentError(absl::StrCat("identity config: default_region '",
                                                    config.default_region,

@@ -2,7 +2,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <latch>
 #include <numeric>
+#include <optional>
+#include <thread>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "oneid/identity/detail/resolver_state.h"
@@ -39,8 +45,8 @@ std::string ResolverState::ValueDisplay(uint32_t v) const {
   if (values[v].flags & kValueErased) return "<erased>";
   if (config.hash_values) {
     uint8_t bytes[16];
-    std::memcpy(bytes, &value_keys[v].high, 8);
-    std::memcpy(bytes + 8, &value_keys[v].low, 8);
+    std::memcpy(bytes, &values[v].key.high, 8);
+    std::memcpy(bytes + 8, &values[v].key.low, 8);
     return "sha256:" + ToHex(bytes, 16);
   }
   return std::string(value_text.Get(v));
@@ -94,6 +100,13 @@ uint32_t FirstViolation(const ResolverState& s, const ConstrainedSet& a, const C
   return kNone;
 }
 
+// `account` holds `value` but was not linked through it: remember it, so that the value's holders
+// can be found without scanning every account (see ResolverState::stray_holders).
+void RecordStrayHolder(ResolverState& s, uint32_t value, uint32_t account) {
+  auto& holders = s.stray_holders[value];
+  if (std::find(holders.begin(), holders.end(), account) == holders.end()) holders.push_back(account);
+}
+
 const ConstrainedSet& ConstrainedOf(const ResolverState& s, uint32_t root) {
   static const ConstrainedSet kEmpty;
   auto it = s.constrained.find(root);
@@ -117,6 +130,7 @@ void LinkEdge(ResolverState& s, uint32_t account, uint32_t value, BatchReport& r
                      absl::StrCat("the account's person already has ", s.config.types[type].max_per_person,
                                   " ", s.config.types[type].name, " value(s) (max_per_person)"));
           if (set.empty()) s.constrained.erase(account_root);
+          RecordStrayHolder(s, value, account);
           return;
         }
         set.push_back(value);
@@ -134,6 +148,7 @@ void LinkEdge(ResolverState& s, uint32_t account, uint32_t value, BatchReport& r
     AddRefusal(s, report, account, type, s.ValueDisplay(value), RefusalReason::kMaxPerPerson,
                absl::StrCat("linking would give one person more than ", guarded.max_per_person, " ",
                             guarded.name, " value(s) (max_per_person)"));
+    RecordStrayHolder(s, value, account);
     return;
   }
   const OneId anchor_oneid = s.oneid_at_root[anchor_root];
@@ -220,10 +235,36 @@ void LinkInOrder(ResolverState& s, const std::vector<PendingEdge>& edges, BatchR
   meter.Finish();
 }
 
+// True if account `a` holds `v` among its first `count` edges.
+bool HoldsValue(const ResolverState& s, uint32_t a, uint32_t v, uint32_t count) {
+  const uint32_t* e = s.EdgesBegin(a);
+  return std::find(e, e + count, v) != e + count;
+}
+
+// Every account that holds the live, non-junk value `v`, ascending, found from its anchor's
+// person and its stray holders. Returns false (and the caller scans every account) when `v` is
+// junk or the accounts found do not add up to its account count, which would mean the
+// stray-holder invariant broke: the scan is slow but always right.
+bool FindHolders(ResolverState& s, uint32_t v, std::vector<uint32_t>& holders) {
+  holders.clear();
+  const ValueInfo& info = s.values[v];
+  if (info.flags & kValueJunk) return false;
+  const auto consider = [&](uint32_t a) {
+    if (!s.AccountErased(a) && HoldsValue(s, a, v, s.edge_count[a])) holders.push_back(a);
+  };
+  if (info.anchor != kNone) s.persons.ForEachMember(s.persons.FindRoot(info.anchor), consider);
+  if (auto it = s.stray_holders.find(v); it != s.stray_holders.end()) {
+    for (uint32_t a : it->second) consider(a);
+  }
+  std::sort(holders.begin(), holders.end());
+  holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
+  return holders.size() == info.account_count;
+}
+
 OneId NewOneId(ResolverState& s, uint32_t root, uint32_t home) {
   const OneId id = s.next_oneid++;
   s.oneid_at_root[root] = id;
-  s.oneid_home[id] = home;
+  s.oneid_home.Set(id, home);
   return id;
 }
 
@@ -307,7 +348,7 @@ std::vector<OneId> Resplit(ResolverState& s, std::vector<uint32_t> roots, Cause 
     claimed.insert(c.id);
     s.alias.erase(c.id);
     s.oneid_at_root[c.root] = c.id;
-    s.oneid_home[c.id] = piece_oldest[c.root];
+    s.oneid_home.Set(c.id, piece_oldest[c.root]);
   }
   std::vector<std::pair<uint32_t, uint32_t>> pieces(piece_oldest.begin(), piece_oldest.end());
   std::sort(pieces.begin(), pieces.end(), [](auto& a, auto& b) { return a.second < b.second; });
@@ -406,12 +447,154 @@ void ForgetValue(ResolverState& s, uint32_t v) {
   s.values[v].anchor = kNone;
   s.value_index.erase(v);
   s.value_text.Wipe(v);
-  s.value_keys[v] = ValueKey{~0ULL, v};
+  s.values[v].key = ValueKey{~0ULL, v};
+  s.stray_holders.erase(v);
+}
+
+void RebuildDerivedState(ResolverState& s) {
+  s.stray_holders.clear();
+  s.accounts_erased = 0;
+  s.values_junk = 0;
+  for (const ValueInfo& info : s.values) s.values_junk += (info.flags & kValueJunk) ? 1 : 0;
+  for (uint32_t a = 0; a < s.account_ids.size(); ++a) {
+    if (s.AccountErased(a)) {
+      ++s.accounts_erased;
+      continue;
+    }
+    const uint32_t root = s.RootOf(a);
+    for (uint32_t k = 0; k < s.edge_count[a]; ++k) {
+      const uint32_t v = s.EdgesBegin(a)[k];
+      const ValueInfo& info = s.values[v];
+      if (info.flags & (kValueJunk | kValueErased)) continue;
+      if (info.anchor == kNone || s.RootOf(info.anchor) != root) RecordStrayHolder(s, v, a);
+    }
+  }
 }
 
 ValueKey TombstoneKey(const ResolverState& s, std::string_view domain, std::string_view text) {
   return KeyFromDigest(s.hasher->Hash(domain, text));
 }
+
+// AddBatch works in two phases per chunk of rows. Phase one normalises and keys every cell; it
+// depends on nothing but the cell, the configuration and the salt, so it runs on several threads,
+// each with its own Normalizer (whose memo is mutable) and SaltedHasher (whose context is). Phase
+// two interns, links and reports on the calling thread, in row order, exactly as one thread would.
+struct CellWorkers {
+  explicit CellWorkers(size_t threads) : pool(threads - 1) {}
+  boost::asio::thread_pool pool;          // threads - 1 threads: the calling thread is worker 0
+  std::vector<Normalizer> normalizers;    // workers 1 .. threads - 1
+  std::vector<std::optional<SaltedHasher>> hashers;
+};
+
+namespace {
+
+enum CellStatus : uint8_t { kCellEmpty = 0, kCellBadUtf8, kCellError, kCellValue };
+
+// Phase one's verdict on one cell.
+struct Cell {
+  ValueKey key;         // kCellValue
+  uint32_t offset = 0;  // kCellValue: normalised text in its worker's arena; kCellError: message
+  uint32_t length = 0;
+  CellStatus status = kCellEmpty;
+  uint8_t worker = 0;
+};
+
+struct WorkerOutput {
+  std::string text;                   // normalised values, back to back
+  std::vector<std::string> messages;  // normalisation errors
+};
+
+// Phase one for rows [row_begin, row_end) of a chunk starting at `chunk_begin`.
+void NormalizeCells(const ResolverState& s, const Normalizer& normalizer, const SaltedHasher* hasher,
+                    const AccountBatchView& batch, const std::vector<uint8_t>& column_type, size_t chunk_begin,
+                    size_t row_begin, size_t row_end, uint8_t worker, std::vector<Cell>& cells,
+                    WorkerOutput& out) {
+  const size_t columns = batch.columns.size();
+  out.text.clear();
+  out.messages.clear();
+  for (size_t row = row_begin; row < row_end; ++row) {
+    for (size_t c = 0; c < columns; ++c) {
+      Cell& cell = cells[(row - chunk_begin) * columns + c];
+      cell = Cell{};
+      cell.worker = worker;
+      const std::string_view raw = batch.values[c][row];
+      if (raw.empty()) continue;
+      if (!IsValidUtf8(raw)) {
+        cell.status = kCellBadUtf8;
+        continue;
+      }
+      const uint8_t type = column_type[c];
+      const IdentifierType& spec = s.config.types[type];
+      absl::StatusOr<std::string> norm = normalizer.Normalize(spec.kind, raw);
+      if (!norm.ok()) {
+        if (std::all_of(raw.begin(), raw.end(), [](char ch) { return ch == ' ' || ch == '\t'; })) continue;
+        cell.status = kCellError;
+        cell.offset = static_cast<uint32_t>(out.messages.size());
+        out.messages.emplace_back(norm.status().message());
+        continue;
+      }
+      cell.status = kCellValue;
+      cell.key = hasher != nullptr ? KeyFromDigest(hasher->Hash(spec.name, *norm)) : MakeValueKey(type, *norm);
+      cell.offset = static_cast<uint32_t>(out.text.size());
+      cell.length = static_cast<uint32_t>(norm->size());
+      out.text.append(*norm);
+    }
+  }
+}
+
+// The threads a batch of `rows` rows uses for phase one: configured (0: hardware threads), and
+// no more than one per 4,096 rows, so micro-batches do not pay for waking threads.
+size_t PhaseOneThreads(const ResolverState& s, size_t rows) {
+  size_t threads = s.config.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  return std::max<size_t>(1, std::min(threads, rows / 4096));
+}
+
+absl::Status EnsureWorkers(ResolverState& s, size_t threads) {
+  if (threads <= 1 || (s.workers != nullptr && s.workers->normalizers.size() + 1 >= threads)) {
+    return absl::OkStatus();
+  }
+  auto workers = std::make_shared<CellWorkers>(threads);
+  for (size_t w = 1; w < threads; ++w) {
+    ONEID_ASSIGN_OR_RETURN(Normalizer normalizer, Normalizer::Create(s.config.default_region));
+    workers->normalizers.push_back(std::move(normalizer));
+    workers->hashers.emplace_back();
+    if (s.hasher) workers->hashers.back().emplace(s.config.salt);
+  }
+  s.workers = std::move(workers);
+  return absl::OkStatus();
+}
+
+// Runs phase one for rows [chunk_begin, chunk_end) on `threads` threads, each on a contiguous
+// range of rows.
+void NormalizeChunk(ResolverState& s, const AccountBatchView& batch, const std::vector<uint8_t>& column_type,
+                    size_t chunk_begin, size_t chunk_end, size_t threads, std::vector<Cell>& cells,
+                    std::vector<WorkerOutput>& outputs) {
+  cells.resize((chunk_end - chunk_begin) * batch.columns.size());
+  const SaltedHasher* main_hasher = s.config.hash_values ? &*s.hasher : nullptr;
+  if (threads <= 1) {
+    NormalizeCells(s, s.normalizer, main_hasher, batch, column_type, chunk_begin, chunk_begin, chunk_end, 0,
+                   cells, outputs[0]);
+    return;
+  }
+  const size_t n = chunk_end - chunk_begin;
+  std::latch done(static_cast<std::ptrdiff_t>(threads - 1));
+  for (size_t w = 1; w < threads; ++w) {
+    const size_t begin = chunk_begin + n * w / threads, end = chunk_begin + n * (w + 1) / threads;
+    const Normalizer* normalizer = &s.workers->normalizers[w - 1];
+    const SaltedHasher* hasher = s.config.hash_values ? &*s.workers->hashers[w - 1] : nullptr;
+    boost::asio::post(s.workers->pool, [&, begin, end, w, normalizer, hasher] {
+      NormalizeCells(s, *normalizer, hasher, batch, column_type, chunk_begin, begin, end, static_cast<uint8_t>(w),
+                     cells, outputs[w]);
+      done.count_down();
+    });
+  }
+  NormalizeCells(s, s.normalizer, main_hasher, batch, column_type, chunk_begin, chunk_begin,
+                 chunk_begin + n / threads, 0, cells, outputs[0]);
+  done.wait();
+}
+
+}  // namespace
 
 }  // namespace detail
 
@@ -466,6 +649,10 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
     column_type[c] = it->second;
   }
 
+  // Phase one's threads (and their normalisers) before anything changes.
+  const size_t threads = detail::PhaseOneThreads(s, rows);
+  ONEID_RETURN_IF_ERROR(detail::EnsureWorkers(s, threads));
+
   BatchReport report;
   report.batch = ++s.batch;
   const size_t log_before = s.log.size();
@@ -494,6 +681,7 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
     grow(s.edge_count, accounts);
     grow(s.edge_capacity, accounts);
     grow(s.edge_pool, s.edge_pool.size() + cells);
+    s.oneid_home.Reserve(s.next_oneid + rows);
     s.persons.Reserve(accounts);
     s.account_index.reserve(accounts);
   }
@@ -508,11 +696,27 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
   std::vector<uint32_t> new_accounts;
   std::vector<uint32_t> row_values;
   std::vector<uint32_t> crossed_values;  // values whose account count passed their type's limit
-  std::string scratch;
+  const size_t columns = batch.columns.size();
+  constexpr size_t kChunkRows = 1 << 15;  // phase one's output for a chunk stays in cache
+  constexpr size_t kPrefetchRows = 8;     // phase two prefetches index slots this far ahead
+  std::vector<detail::Cell> chunk_cells;
+  std::vector<detail::WorkerOutput> outputs(std::max<size_t>(threads, 1));
+  size_t chunk_begin = 0, chunk_end = 0;
 
   internal::ProgressMeter row_meter(progress, "resolve: accounts", rows);
   for (size_t row = 0; row < rows; ++row) {
     row_meter.Tick(row);
+    if (row == chunk_end) {
+      chunk_begin = row;
+      chunk_end = std::min(rows, row + kChunkRows);
+      detail::NormalizeChunk(s, batch, column_type, chunk_begin, chunk_end, threads, chunk_cells, outputs);
+    }
+    if (row + kPrefetchRows < chunk_end) {
+      const detail::Cell* ahead = &chunk_cells[(row + kPrefetchRows - chunk_begin) * columns];
+      for (size_t c = 0; c < columns; ++c) {
+        if (ahead[c].status == detail::kCellValue) s.value_index.prefetch(ahead[c].key);
+      }
+    }
     const size_t row_number = batch.RowNumber(row);
     const std::string_view account_id = batch.account_ids[row];
     if (account_id.empty() || std::all_of(account_id.begin(), account_id.end(), [](char c) { return c == ' '; })) {
@@ -550,38 +754,34 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
     // Normalise and intern this row's values before touching the account, so the account's new
     // edges can be appended in one piece.
     row_values.clear();
-    for (size_t c = 0; c < batch.columns.size(); ++c) {
-      const std::string_view raw = batch.values[c][row];
-      if (raw.empty()) continue;
-      const uint8_t type = column_type[c];
-      const IdentifierType& spec = s.config.types[type];
-      if (!IsValidUtf8(raw)) {
+    const detail::Cell* row_cells = &chunk_cells[(row - chunk_begin) * columns];
+    for (size_t c = 0; c < columns; ++c) {
+      const detail::Cell& cell = row_cells[c];
+      if (cell.status == detail::kCellEmpty) continue;
+      if (cell.status == detail::kCellBadUtf8) {
         detail::AddRowError(report, row_number, batch.columns[c].name, "invalid UTF-8", false);
         continue;
       }
-      absl::StatusOr<std::string> norm = s.normalizer.Normalize(spec.kind, raw);
-      if (!norm.ok()) {
-        if (std::all_of(raw.begin(), raw.end(), [](char ch) { return ch == ' ' || ch == '\t'; })) continue;
-        detail::AddRowError(report, row_number, batch.columns[c].name, std::string(norm.status().message()), false);
+      if (cell.status == detail::kCellError) {
+        detail::AddRowError(report, row_number, batch.columns[c].name, outputs[cell.worker].messages[cell.offset],
+                            false);
         continue;
       }
-      ValueKey key;
-      if (hashing) {
-        key = detail::KeyFromDigest(s.hasher->Hash(spec.name, *norm));
-      } else {
-        key = MakeValueKey(type, *norm);
-      }
+      const uint8_t type = column_type[c];
+      const IdentifierType& spec = s.config.types[type];
+      const std::string_view norm = std::string_view(outputs[cell.worker].text).substr(cell.offset, cell.length);
+      const ValueKey key = cell.key;
       if (s.blocklist.contains(key)) {
         ++report.values_blocklisted;
         if (report.refused.size() < report.max_listed) {
           report.refused.push_back({s.batch, std::string(account_id), spec.name,
-                                    hashing ? "(hashed)" : *norm, RefusalReason::kBlocklisted,
+                                    hashing ? "(hashed)" : std::string(norm), RefusalReason::kBlocklisted,
                                     "value is on the type's blocklist"});
         }
         continue;
       }
       if (check_tombstones && s.hasher &&
-          s.tombstones.contains(hashing ? key : detail::TombstoneKey(s, spec.name, *norm))) {
+          s.tombstones.contains(hashing ? key : detail::TombstoneKey(s, spec.name, norm))) {
         if (report.refused.size() < report.max_listed) {
           report.refused.push_back({s.batch, std::string(account_id), spec.name, "(erased)",
                                     RefusalReason::kErased, "value was erased and is tombstoned"});
@@ -593,17 +793,17 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
       // One probe for both the lookup and the insert of a new value.
       const uint32_t found = *s.value_index.lazy_emplace(key, [&](const auto& construct) {
         inserted = true;
-        s.value_keys.push_back(key);
+        s.values.emplace_back().key = key;
         construct(v);
       });
       if (!inserted) {
         v = found;
         if (s.values[v].flags & detail::kValueErased) continue;
       } else {
-        detail::ValueInfo info;
+        detail::ValueInfo& info = s.values[v];
         info.type = type;
         if (spec.kind == IdentifierKind::kScopedToken) {
-          const std::string_view scope = std::string_view(*norm).substr(0, norm->find(':'));
+          const std::string_view scope = norm.substr(0, norm.find(':'));
           auto sit = s.scope_index.find(scope);
           if (sit == s.scope_index.end()) {
             sit = s.scope_index.emplace(std::string(scope), static_cast<uint32_t>(s.scopes.size())).first;
@@ -611,8 +811,7 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
           }
           info.scope = sit->second;
         }
-        s.values.push_back(info);
-        s.value_text.Add(hashing ? std::string_view() : std::string_view(*norm));
+        s.value_text.Add(hashing ? std::string_view() : norm);
         ++report.values_new;
       }
       if (std::find(row_values.begin(), row_values.end(), v) == row_values.end()) row_values.push_back(v);
@@ -683,6 +882,7 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
     const IdentifierType& spec = s.config.types[info.type];
     if ((info.flags & detail::kValueJunk) || info.account_count <= spec.max_accounts_per_value) continue;
     info.flags |= detail::kValueJunk;
+    ++s.values_junk;
     ++report.values_junk;
     if (report.refused.size() < report.max_listed) {
       report.refused.push_back({s.batch, "", spec.name, s.ValueDisplay(v), RefusalReason::kJunkValue,
@@ -692,17 +892,44 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
     if (info.anchor != kNone) newly_junk_linking.push_back(v);
   }
   if (!newly_junk_linking.empty()) {
-    const absl::flat_hash_set<uint32_t> junk(newly_junk_linking.begin(), newly_junk_linking.end());
-    std::vector<uint32_t> roots;
-    for (uint32_t a = 0; a < s.account_ids.size(); ++a) {
-      if (a >= first_new_account) break;  // new accounts hold no edges from earlier batches
+    // The persons to re-split: those of the accounts that held a new junk value before this batch.
+    // Such holders are the anchor's person and the value's stray holders (O(those accounts)).
+    const auto edges_before = [&](uint32_t a) -> uint32_t {
       const auto it = old_edge_count.find(a);
-      const uint32_t before = it != old_edge_count.end() ? it->second : s.edge_count[a];
-      for (uint32_t k = 0; k < before; ++k) {
-        if (junk.contains(s.EdgesBegin(a)[k])) { roots.push_back(s.persons.FindRoot(a)); break; }
+      return it != old_edge_count.end() ? it->second : s.edge_count[a];
+    };
+    const auto held_before = [&](uint32_t a, uint32_t v) {
+      return a < first_new_account && detail::HoldsValue(s, a, v, edges_before(a));
+    };
+    std::vector<uint32_t> roots;
+    bool found_all = true;
+    for (uint32_t v : newly_junk_linking) {
+      const uint32_t anchor = s.values[v].anchor;
+      if (!held_before(anchor, v)) {  // cannot happen; if it did, scan everything below
+        found_all = false;
+        break;
+      }
+      roots.push_back(s.persons.FindRoot(anchor));
+      if (auto it = s.stray_holders.find(v); it != s.stray_holders.end()) {
+        for (uint32_t a : it->second) {
+          if (held_before(a, v)) roots.push_back(s.persons.FindRoot(a));
+        }
       }
     }
-    for (uint32_t v : newly_junk_linking) s.values[v].anchor = kNone;
+    if (!found_all) {
+      roots.clear();
+      const absl::flat_hash_set<uint32_t> junk(newly_junk_linking.begin(), newly_junk_linking.end());
+      for (uint32_t a = 0; a < first_new_account; ++a) {  // new accounts hold no earlier edges
+        const uint32_t before = edges_before(a);
+        for (uint32_t k = 0; k < before; ++k) {
+          if (junk.contains(s.EdgesBegin(a)[k])) { roots.push_back(s.persons.FindRoot(a)); break; }
+        }
+      }
+    }
+    for (uint32_t v : newly_junk_linking) {
+      s.values[v].anchor = kNone;
+      s.stray_holders.erase(v);  // a junk value links nothing: no holder needs finding any more
+    }
     std::sort(roots.begin(), roots.end());
     roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
     const size_t persons_before = roots.size();
@@ -801,6 +1028,7 @@ absl::StatusOr<EraseReport> Resolver::EraseAccount(std::string_view account_id) 
     if (info.account_count == 0) orphans.push_back(v);
   }
   s.account_flags[a] |= detail::kAccountErased;
+  ++s.accounts_erased;
   s.account_index.erase(it);
   s.account_ids.Wipe(a);
   BatchReport scratch;
@@ -835,12 +1063,18 @@ absl::StatusOr<EraseReport> Resolver::EraseValue(std::string_view type_name, std
   const uint32_t v = *it;
   s.tombstones.insert(tombstone);
   EraseReport result;
+  std::vector<uint32_t> holders;
+  if (!detail::FindHolders(s, v, holders)) {  // a junk value: its holders are anywhere
+    holders.clear();
+    for (uint32_t a = 0; a < s.account_ids.size(); ++a) {
+      if (detail::HoldsValue(s, a, v, s.edge_count[a])) holders.push_back(a);
+    }
+  }
   std::vector<uint32_t> roots;
-  for (uint32_t a = 0; a < s.account_ids.size(); ++a) {
+  for (uint32_t a : holders) {  // ascending, as roots.front() below must be the first holder's
     uint32_t* edges = s.edge_pool.data() + s.edge_begin[a];
     uint32_t* end = edges + s.edge_count[a];
     uint32_t* pos = std::find(edges, end, v);
-    if (pos == end) continue;
     roots.push_back(s.persons.FindRoot(a));
     std::copy(pos + 1, end, pos);  // keeps the account's other edges in their original order
     --s.edge_count[a];
@@ -856,11 +1090,15 @@ absl::StatusOr<EraseReport> Resolver::EraseValue(std::string_view type_name, std
   return result;
 }
 
-std::vector<MergeEvent> Resolver::MergeLog() const {
+std::vector<MergeEvent> Resolver::MergeLog() const { return MergeLogSince(0); }
+
+std::vector<MergeEvent> Resolver::MergeLogSince(size_t offset) const {
   const ResolverState& s = *state_;
   std::vector<MergeEvent> out;
-  out.reserve(s.log.size());
-  for (const detail::LogEntry& e : s.log) {
+  if (offset >= s.log.size()) return out;
+  out.reserve(s.log.size() - offset);
+  for (size_t i = offset; i < s.log.size(); ++i) {
+    const detail::LogEntry& e = s.log[i];
     MergeEvent event;
     event.kind = e.kind;
     event.batch = e.batch;
@@ -882,9 +1120,10 @@ std::vector<MergeEvent> Resolver::MergeLog() const {
 ResolverStats Resolver::Stats() const {
   const ResolverState& s = *state_;
   ResolverStats st;
-  for (uint8_t f : s.account_flags) (f & detail::kAccountErased) ? ++st.accounts_erased : ++st.accounts;
+  st.accounts_erased = s.accounts_erased;
+  st.accounts = s.account_flags.size() - s.accounts_erased;
   st.values = s.values.size();
-  for (const auto& v : s.values) st.values_junk += (v.flags & detail::kValueJunk) ? 1 : 0;
+  st.values_junk = s.values_junk;
   st.persons = s.oneid_home.size();
   st.merge_log_entries = s.log.size();
   st.batches = s.batch;
@@ -893,11 +1132,12 @@ ResolverStats Resolver::Stats() const {
   st.memory_bytes = s.account_ids.bytes.capacity() + vec(s.account_ids.offset) + vec(s.account_ids.length) +
                     set(s.account_index) + vec(s.account_source) + vec(s.account_flags) + vec(s.first_oneid) +
                     vec(s.oneid_at_root) + vec(s.edge_pool) + vec(s.edge_begin) + vec(s.edge_count) +
-                    vec(s.edge_capacity) + vec(s.value_keys) + vec(s.values) + set(s.value_index) +
+                    vec(s.edge_capacity) + vec(s.values) + set(s.value_index) +
                     s.value_text.bytes.capacity() + vec(s.value_text.offset) + vec(s.value_text.length) +
                     3 * s.persons.size() * sizeof(uint32_t) +
                     s.constrained.capacity() * (sizeof(uint32_t) + sizeof(detail::ConstrainedSet) + 1) +
-                    set(s.alias) + set(s.oneid_home) + vec(s.log) + set(s.tombstones);
+                    set(s.alias) + s.oneid_home.memory_bytes() + vec(s.log) + set(s.tombstones) +
+                    s.stray_holders.capacity() * (sizeof(uint32_t) + sizeof(s.stray_holders.begin()->second) + 1);
   return st;
 }
 

@@ -132,8 +132,16 @@ std::string Resolver::SnapshotBytes() const {
   w.PutVector(edges);
 
   w.Put<uint64_t>(s.values.size());
-  w.PutVector(s.value_keys);
-  w.PutVector(s.values);
+  {
+    std::vector<ValueKey> keys(s.values.size());
+    std::vector<detail::ValueInfo> infos(s.values.size());
+    for (size_t v = 0; v < s.values.size(); ++v) {
+      keys[v] = s.values[v].key;
+      infos[v] = s.values[v];
+    }
+    w.PutVector(keys);
+    w.PutVector(infos);
+  }
   PutArena(w, s.value_text);
 
   w.Put<uint64_t>(s.constrained.size());
@@ -146,7 +154,11 @@ std::string Resolver::SnapshotBytes() const {
     w.PutVector(std::vector<uint32_t>(set.begin(), set.end()));
   }
   PutMap(w, s.alias);
-  PutMap(w, s.oneid_home);
+  w.Put<uint64_t>(s.oneid_home.size());  // (OneID, home) pairs, ascending
+  s.oneid_home.ForEach([&](OneId id, uint32_t home) {
+    w.Put(id);
+    w.Put(home);
+  });
   w.PutVector(s.log);
   std::vector<ValueKey> tombstones(s.tombstones.begin(), s.tombstones.end());
   std::sort(tombstones.begin(), tombstones.end(),
@@ -232,6 +244,10 @@ absl::StatusOr<Resolver> Resolver::LoadSnapshotBytes(std::string_view bytes, Ide
 
   const uint64_t accounts = r.Get<uint64_t>();
   if (!r.ok() || accounts >= detail::kNone) return corrupt("account count");
+  // The OneID table is an array indexed by OneID (detail::OneIdHomes), so a crafted OneID count
+  // must not make loading allocate without bound. A real state issues one OneID per new person and
+  // per re-split piece that cannot reclaim an old one: far below a thousand per account.
+  if (s.next_oneid > (accounts + 1) * 1024 + (uint64_t{1} << 24)) return corrupt("OneID count");
   if (!GetArena(r, s.account_ids, accounts)) return corrupt("account ids");
   s.account_source = r.GetVector<uint16_t>(kMaxCount);
   s.account_flags = r.GetVector<uint8_t>(kMaxCount);
@@ -261,9 +277,16 @@ absl::StatusOr<Resolver> Resolver::LoadSnapshotBytes(std::string_view bytes, Ide
 
   const uint64_t value_count = r.Get<uint64_t>();
   if (!r.ok() || value_count >= detail::kNone) return corrupt("value count");
-  s.value_keys = r.GetVector<ValueKey>(kMaxCount);
-  s.values = r.GetVector<detail::ValueInfo>(kMaxCount);
-  if (!r.ok() || s.value_keys.size() != value_count || s.values.size() != value_count) return corrupt("value arrays");
+  {
+    const std::vector<ValueKey> keys = r.GetVector<ValueKey>(kMaxCount);
+    const std::vector<detail::ValueInfo> infos = r.GetVector<detail::ValueInfo>(kMaxCount);
+    if (!r.ok() || keys.size() != value_count || infos.size() != value_count) return corrupt("value arrays");
+    s.values.resize(value_count);
+    for (size_t v = 0; v < value_count; ++v) {
+      static_cast<detail::ValueInfo&>(s.values[v]) = infos[v];
+      s.values[v].key = keys[v];
+    }
+  }
   if (!GetArena(r, s.value_text, value_count)) return corrupt("value text");
   for (const detail::ValueInfo& v : s.values) {
     if (v.type >= s.config.types.size() || v.scope >= s.scopes.size() ||
@@ -320,7 +343,7 @@ absl::StatusOr<Resolver> Resolver::LoadSnapshotBytes(std::string_view bytes, Ide
     const OneId id = r.Get<OneId>();
     const uint32_t home = r.Get<uint32_t>();
     if (id == 0 || id >= s.next_oneid || home >= accounts) return corrupt("OneID home out of range");
-    s.oneid_home[id] = home;
+    s.oneid_home.Set(id, home);
   }
   s.log = r.GetVector<detail::LogEntry>(kMaxCount);
   for (const detail::LogEntry& e : s.log) {
@@ -339,6 +362,7 @@ absl::StatusOr<Resolver> Resolver::LoadSnapshotBytes(std::string_view bytes, Ide
   for (uint32_t v = 0; v < value_count; ++v) {
     if (!(s.values[v].flags & detail::kValueErased)) s.value_index.insert(v);
   }
+  detail::RebuildDerivedState(s);
   return Resolver(std::move(state));
 }
 

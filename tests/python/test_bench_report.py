@@ -59,7 +59,7 @@ def test_page_has_ratios_computed_from_the_run(results: Path, tmp_path: Path) ->
     oneid_row = line_with(page, "| oneid | 2.00 s |")
     assert "| 500 |" in oneid_row and "| 300 |" in oneid_row and "1 (reference)" in oneid_row
     # C++: the identity sections and the generic table, memory counters included.
-    assert "| 1,000,000 | 2.00 s | 500k/s |" in page
+    assert "| 1,000,000 | 1 | 2.00 s | 500k/s |" in page  # accounts, threads (1 when the name has none)
     assert "40x" in page  # phone fast path 800 ns vs 20 ns
     assert "state_bytes_per_item 42" in line_with(page, "BM_FixtureOther/64")
     assert "**failed**: fixture: fit failed" in line_with(page, "BM_FixtureBroken")

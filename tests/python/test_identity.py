@@ -206,7 +206,10 @@ def test_unicode_ids_round_trip_and_unencodable_text_is_a_row_error_not_an_excep
             {
                 "account_id": ["门店:张三", "app:\udcff", "app:李四"],
                 "email": ["zhang@例子.com", None, "li@example.com"],
-            }
+            },
+            # object: with pyarrow installed pandas would store str in Arrow, which cannot hold a
+            # lone surrogate (the DataFrame constructor itself would raise).
+            dtype=object,
         )
     )
     assert report.rows_rejected == 1
@@ -258,6 +261,19 @@ def test_merges_keep_the_older_oneid_and_are_logged(bridged):
     assert [log[c].dtype for c in ("batch", "survivor", "absorbed")] == [np.int64] * 3
     assert log[["kind", "batch", "survivor", "absorbed", "account_id"]].values.tolist() == [["merge", 2, 1, 2, "app:3"]]
     assert log["type"].iloc[0] in {"phone", "email"}
+
+
+def test_merge_log_since_returns_the_tail_indexed_by_position(bridged):
+    seen = bridged.stats()["merge_log_entries"]
+    assert seen == 1
+    bridged.erase_account("app:3")  # a split: the log grows by one entry
+    tail = bridged.merge_log(since=seen)
+    whole = bridged.merge_log()
+    pd.testing.assert_frame_equal(tail, whole.iloc[seen:])
+    assert bridged.merge_log(since=0).equals(whole)
+    assert len(bridged.merge_log(since=len(whole) + 5)) == 0
+    with pytest.raises(ValueError, match="since"):
+        bridged.merge_log(since=-1)
 
 
 def test_explain_gives_the_chain_of_shared_values(bridged):
@@ -584,3 +600,51 @@ def test_concurrent_reads_and_writes_on_one_resolver_are_safe():
     assert not errors, errors
     assert reads > 0
     assert r.stats()["accounts"] == sum(len(df) for df, _ in batches)
+
+
+def test_results_are_the_same_for_any_thread_count(generated_20k):
+    df, _ = generated_20k  # ~50k rows: enough for phase one to use several threads
+    outcomes = []
+    for threads in (1, 2, 3):
+        r = oneid.Resolver(salt=SALT, threads=threads)
+        report = r.add_batch(df)
+        outcomes.append((r.assignments(), r.merge_log(), report.links_refused, report.values_junk))
+    for other in outcomes[1:]:
+        pd.testing.assert_frame_equal(other[0], outcomes[0][0])
+        pd.testing.assert_frame_equal(other[1], outcomes[0][1])
+        assert other[2:] == outcomes[0][2:]
+    for bad in (0, -1, 257, 1.5, True):
+        with pytest.raises(ValueError, match="threads"):
+            oneid.Resolver(threads=bad)
+
+
+def test_arrow_backed_columns_resolve_exactly_like_python_strings():
+    pa = pytest.importorskip("pyarrow")
+    df, _ = oneid.generate_accounts(people=3000, seed=11)
+    plain = df.astype(object).where(df.notna(), None)
+    # Nulls, empty strings, non-ASCII and invalid-looking values, in an Arrow string column.
+    plain.loc[0, "phone"] = None
+    plain.loc[1, "email"] = ""
+    plain.loc[2, "email"] = "Ｆｕｌｌ@例え.jp"
+    plain.loc[3, "phone"] = "+86 138 0013 8000"
+
+    def resolve(frame):
+        r = oneid.Resolver(salt=SALT)
+        report = r.add_batch(frame)
+        return r, report
+
+    expected, expected_report = resolve(plain)
+    arrow_str = plain.astype(pd.StringDtype("pyarrow"))
+    table = pa.Table.from_pandas(plain, preserve_index=False)
+    # Several chunks, and a chunk that starts at an offset into its buffers.
+    chunked = pa.Table.from_batches(table.slice(1).to_batches(max_chunksize=997))
+    chunked = pa.concat_tables([table.slice(0, 1), chunked])
+    for frame in (arrow_str, plain.astype(pd.ArrowDtype(pa.large_string())), table, chunked):
+        got, report = resolve(frame)
+        pd.testing.assert_frame_equal(got.assignments(), expected.assignments())
+        pd.testing.assert_frame_equal(got.merge_log(), expected.merge_log())
+        assert report.errors.equals(expected_report.errors)
+        assert (report.links_refused, report.values_junk, report.fields_rejected) == (
+            expected_report.links_refused, expected_report.values_junk, expected_report.fields_rejected)
+        ids = table.column("account_id")
+        assert np.array_equal(got.oneids_of(ids), expected.oneids_of(plain["account_id"]))

@@ -59,6 +59,10 @@ struct IdentityConfig {
   bool hash_values = false;
   // Secret salt for hashing and for erasure tombstones. Never written to a snapshot.
   std::string salt;
+  // Threads that normalise and key a batch's cells (AddBatch's first phase; linking stays on the
+  // calling thread). 0 means the machine's hardware threads. Results (assignments, merge log,
+  // reports, snapshot bytes) are identical for every value. Not part of a snapshot. At most 256.
+  uint32_t threads = 0;
 };
 
 // Checks names are unique and non-empty, limits are positive and the region is known.

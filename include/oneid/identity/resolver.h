@@ -120,6 +120,11 @@ class Resolver {
   absl::StatusOr<EraseReport> EraseValue(std::string_view type, std::string_view raw_value);
 
   std::vector<MergeEvent> MergeLog() const;
+  // The merge log from entry `offset` on (MergeLog()[offset:]); empty when `offset` is at or past
+  // its end. A host that appends the log to its own table keeps the count it has read
+  // (Stats().merge_log_entries) and asks only for the tail: O(new entries), not O(log).
+  std::vector<MergeEvent> MergeLogSince(size_t offset) const;
+  // Counts kept as the state changes: O(1), cheap enough for a health check on every request.
   ResolverStats Stats() const;
   const IdentityConfig& config() const;
 

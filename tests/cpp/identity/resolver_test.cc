@@ -129,6 +129,32 @@ TEST(ResolverTest, AValueThatBecomesJunkLaterUnlinksWhatItLinked) {
   EXPECT_NE(Id(r, "pos:1"), Id(r, "pos:2"));
 }
 
+TEST(ResolverTest, MergeLogSinceReturnsTheTailAndStatsSurviveASnapshot) {
+  Resolver r = *Resolver::Create(testing::SaltedConfig());
+  ASSERT_OK(r.AddBatch(Table({{.account_id = "pos:1", .phone = "13800138000"},
+                              {.account_id = "tmall:2", .email = "bob@example.com"}})));
+  ASSERT_OK(r.AddBatch(Table({{.account_id = "app:3", .phone = "13800138000", .email = "bob@example.com"}})));
+  const size_t seen = r.Stats().merge_log_entries;
+  ASSERT_EQ(seen, 1u);
+  ASSERT_OK(r.EraseAccount("app:3"));
+  const std::vector<MergeEvent> all = r.MergeLog();
+  const std::vector<MergeEvent> tail = r.MergeLogSince(seen);
+  ASSERT_EQ(tail.size(), all.size() - seen);
+  EXPECT_EQ(tail[0].kind, all[seen].kind);
+  EXPECT_EQ(tail[0].cause, "erase account");
+  EXPECT_EQ(r.MergeLogSince(0).size(), all.size());
+  EXPECT_TRUE(r.MergeLogSince(all.size()).empty());
+  EXPECT_TRUE(r.MergeLogSince(all.size() + 7).empty());
+
+  const ResolverStats before = r.Stats();
+  ASSERT_OK_AND_ASSIGN(Resolver loaded, Resolver::LoadSnapshotBytes(r.SnapshotBytes(), testing::SaltedConfig()));
+  const ResolverStats after = loaded.Stats();
+  EXPECT_EQ(after.accounts, before.accounts);
+  EXPECT_EQ(after.accounts_erased, 1u);
+  EXPECT_EQ(after.values_junk, before.values_junk);
+  EXPECT_EQ(after.persons, before.persons);
+}
+
 TEST(ResolverTest, BlocklistedValuesLinkNothing) {
   Resolver r = MakeResolver();
   ASSERT_OK_AND_ASSIGN(BatchReport report,

@@ -8,6 +8,7 @@
 #ifndef ONEID_IDENTITY_DETAIL_RESOLVER_STATE_H_
 #define ONEID_IDENTITY_DETAIL_RESOLVER_STATE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -74,6 +75,48 @@ struct ValueInfo {
 };
 static_assert(sizeof(ValueInfo) == 16);
 
+// A value's info and its key side by side, so that the probe that compares the key has already
+// brought in the info the caller reads next (one cache miss instead of two). 32-byte aligned, so a
+// slot never straddles two cache lines. Snapshots still write keys and infos as two arrays.
+struct alignas(32) ValueSlot : ValueInfo {
+  ValueKey key;
+};
+static_assert(sizeof(ValueSlot) == 32);
+
+// Live OneID -> one of its accounts. OneIDs are dense (1 .. next_oneid - 1), so this is an array
+// indexed by OneID, kNone for OneIDs that no longer name a person, and a count of the live ones.
+class OneIdHomes {
+ public:
+  bool contains(OneId id) const { return id < home_.size() && home_[id] != kNone; }
+  uint32_t at(OneId id) const { return home_[id]; }
+  void Set(OneId id, uint32_t account) {
+    if (id >= home_.size()) home_.resize(id + 1, kNone);
+    if (home_[id] == kNone) ++live_;
+    home_[id] = account;
+  }
+  void erase(OneId id) {
+    if (!contains(id)) return;
+    home_[id] = kNone;
+    --live_;
+  }
+  size_t size() const { return live_; }
+  void Reserve(size_t ids) {
+    if (home_.capacity() < ids) home_.reserve(std::max(ids, home_.capacity() + home_.capacity() / 4));
+  }
+  size_t memory_bytes() const { return home_.capacity() * sizeof(uint32_t); }
+  // Calls f(id, account) for every live OneID, ascending.
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (OneId id = 0; id < home_.size(); ++id) {
+      if (home_[id] != kNone) f(id, home_[id]);
+    }
+  }
+
+ private:
+  std::vector<uint32_t> home_;
+  size_t live_ = 0;
+};
+
 enum AccountFlags : uint8_t { kAccountErased = 1 };
 
 struct LogEntry {
@@ -95,6 +138,9 @@ inline constexpr const char* kCauses[] = {"", "erase account", "erase value", "j
 enum Cause : uint8_t { kCauseNone = 0, kCauseEraseAccount = 1, kCauseEraseValue = 2, kCauseJunk = 3 };
 
 struct ResolverState;
+// The kept thread pool and per-thread normalisers and hashers of AddBatch's first phase
+// (resolver.cc); absent while the resolver runs on one thread.
+struct CellWorkers;
 
 struct AccountIdHash {
   using is_transparent = void;
@@ -126,7 +172,8 @@ struct KeyHash {
   size_t operator()(const ValueKey& key) const { return static_cast<size_t>(key.low ^ (key.high >> 7)); }
 };
 
-using ConstrainedSet = absl::InlinedVector<uint32_t, 2>;
+// Four inline: a person with a phone, an email and a UnionID (the common case) needs no heap block.
+using ConstrainedSet = absl::InlinedVector<uint32_t, 4>;
 
 struct ResolverState {
   explicit ResolverState(IdentityConfig cfg, Normalizer norm)
@@ -162,8 +209,7 @@ struct ResolverState {
   std::vector<uint16_t> edge_capacity;
 
   // Values.
-  std::vector<ValueKey> value_keys;
-  std::vector<ValueInfo> values;
+  std::vector<ValueSlot> values;             // info and key of every value ever interned
   absl::flat_hash_set<uint32_t, ValueKeyHash, ValueKeyEq> value_index;
   StringArena value_text;                    // normalised text, or hash hex in hashing mode
   std::vector<std::string> scopes{""};
@@ -173,11 +219,25 @@ struct ResolverState {
   UnionFind<uint32_t> persons;
   absl::flat_hash_map<uint32_t, ConstrainedSet> constrained;  // root -> values of guarded types
   absl::flat_hash_map<OneId, OneId> alias;                    // absorbed -> survivor
-  absl::flat_hash_map<OneId, uint32_t> oneid_home;            // live OneID -> one of its accounts
+  OneIdHomes oneid_home;                                      // live OneID -> one of its accounts
   OneId next_oneid = 1;
   uint64_t batch = 0;
   std::vector<LogEntry> log;
   absl::flat_hash_set<ValueKey, KeyHash> tombstones;  // salted hashes of erased accounts/values
+
+  // Holders of a value outside its anchor's person. A live value that is neither junk nor erased
+  // is held by accounts of its anchor's person and by accounts whose link to it was refused by a
+  // guard (or made while it had no anchor and then refused): those are recorded here, value ->
+  // accounts, when the refusal happens. So the holders of such a value are found in O(that
+  // person + its refusals), not by scanning every account: a value crossing
+  // max_accounts_per_value and EraseValue use this. Entries may be stale (the account joined the
+  // anchor's person later, or lost the edge); readers check. Not saved in snapshots: rebuilt on
+  // load (RebuildStrayHolders).
+  absl::flat_hash_map<uint32_t, absl::InlinedVector<uint32_t, 1>> stray_holders;
+  std::shared_ptr<CellWorkers> workers;  // created by the first batch that uses more than one thread
+  // Counters behind Stats(), so that a health check does not scan the state.
+  size_t accounts_erased = 0;
+  size_t values_junk = 0;
 
   // --- helpers (resolver.cc) ---
   std::string_view AccountId(uint32_t a) const { return account_ids.Get(a); }
@@ -192,6 +252,9 @@ struct ResolverState {
 
 // Builds an empty state for a validated configuration (resolver.cc).
 absl::StatusOr<std::unique_ptr<ResolverState>> MakeState(IdentityConfig config);
+// Recomputes `stray_holders`, `accounts_erased` and `values_junk` from the rest of the state, in
+// one pass over the edges (snapshot loading; resolver.cc).
+void RebuildDerivedState(ResolverState& s);
 
 inline size_t AccountIdHash::operator()(uint32_t account) const {
   return internal::StringHash{}(state->AccountId(account));
@@ -200,10 +263,10 @@ inline bool AccountIdEq::operator()(uint32_t a, std::string_view b) const {
   return state->AccountId(a) == b;
 }
 inline size_t ValueKeyHash::operator()(uint32_t value) const {
-  return (*this)(state->value_keys[value]);
+  return (*this)(state->values[value].key);
 }
 inline bool ValueKeyEq::operator()(uint32_t a, const ValueKey& b) const {
-  return state->value_keys[a] == b;
+  return state->values[a].key == b;
 }
 
 }  // namespace detail
