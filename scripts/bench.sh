@@ -89,7 +89,7 @@ py_command() {  # layer quick -> script and arguments
   [ "$2" = 1 ] && q="--quick"
   case "$1" in
     identity) if [ "$2" = 1 ]; then echo "bench_identity.py --quick"
-              else echo "bench_identity.py --sizes 100000,1000000 --networkx-max 100000"; fi ;;
+              else echo "bench_identity.py --sizes 100000,1000000,10000000 --networkx-max 100000"; fi ;;
     profile) echo "bench_profile.py $q" ;;
     clv) echo "bench_clv.py $q" ;;
     rfm) echo "bench_churn.py --parts rfm $q" ;;

@@ -324,16 +324,17 @@ def markdown(report: dict[str, Any]) -> str:
              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in report["results"]:
         size = r["size"]
-        persons = report["true_persons"].get(size, report["true_persons"].get(str(size), ""))
+        persons = report["true_persons"].get(size, report["true_persons"].get(str(size)))
+        persons = f"{persons:,}" if isinstance(persons, int) else "–"  # not computed above 2M accounts
         if "seconds" not in r:
             why = r.get("skipped") or f"failed: {r.get('error')}"
-            lines.append(f"| {size:,} | {r['contender']} | – | – | – | – | – | – | {persons:,} | {why} |")
+            lines.append(f"| {size:,} | {r['contender']} | – | – | – | – | – | – | {persons} | {why} |")
             continue
         same = {True: "yes", False: "no"}.get(r.get("same_partition_as_oneid"), "–")
         ratio = f"{r['time_vs_oneid']:.1f}x" if "time_vs_oneid" in r else "–"
         lines.append(f"| {size:,} | {r['contender']} | {r['seconds']:.2f} | {r['accounts_per_second']:,.0f} | "
                      f"{r['peak_bytes'] / 2**20:,.0f} | {r['peak_bytes_per_account']:,.0f} | {ratio} | "
-                     f"{r['components']:,} | {persons:,} | {same} |")
+                     f"{r['components']:,} | {persons} | {same} |")
     return "\n".join(lines)
 
 
