@@ -113,6 +113,8 @@ class _Fitted:
     _core_class: Any = None
 
     def __init__(self, penalizer_coef: float = 0.0) -> None:
+        """``penalizer_coef``: lifetimes' L2 penalty on the parameters, scaled as lifetimes scales it
+        (time scales in units of the longest T), so the penalised fit does not depend on the time unit."""
         self.penalizer_coef = float(penalizer_coef)
         self._model: Any = None
 

@@ -111,26 +111,33 @@ double PenalizedMeanObjective(const LogLikelihoodFn& log_likelihood, const Eigen
 }
 
 Eigen::MatrixXd ObjectiveHessian(const LogLikelihoodFn& log_likelihood, const Eigen::VectorXd& log_params,
-                                 double total_weight, double l2_penalty, const Eigen::VectorXd& penalty_scale) {
+                                 double total_weight, double l2_penalty, const Eigen::VectorXd& penalty_scale,
+                                 bool central) {
   const Eigen::Index n = log_params.size();
   Eigen::MatrixXd hessian(n, n);
-  // Forward differences of the analytic gradient with a step of 1e-5 in log-parameters: accurate
-  // to about 1e-5 relative, far below the sampling error the Hessian is used for, at n + 1
-  // gradient passes instead of central differences' 2n (it runs after every fit).
-  constexpr double kStep = 1e-5;
-  Eigen::VectorXd base(n), up(n);
-  if (!std::isfinite(PenalizedMeanObjective(log_likelihood, log_params, total_weight, l2_penalty, penalty_scale, &base))) {
+  // Steps in log-parameters. Forward differences of the analytic gradient (1e-5) are accurate to
+  // about 1e-5 relative, far below the sampling error standard errors express, at n + 1 gradient
+  // passes after every fit; central ones (1e-4, accurate to ~1e-8) for the Newton fallback.
+  const double step = central ? 1e-4 : 1e-5;
+  Eigen::VectorXd base(n), up(n), down(n);
+  if (!central &&
+      !std::isfinite(PenalizedMeanObjective(log_likelihood, log_params, total_weight, l2_penalty, penalty_scale, &base))) {
     hessian.setConstant(std::numeric_limits<double>::quiet_NaN());
     return hessian;
   }
   for (Eigen::Index j = 0; j < n; ++j) {
     Eigen::VectorXd point = log_params;
-    point[j] += kStep;
+    point[j] += step;
     const double f_up = PenalizedMeanObjective(log_likelihood, point, total_weight, l2_penalty, penalty_scale, &up);
-    if (!std::isfinite(f_up)) {
+    double f_down = 0;
+    if (central) {
+      point[j] = log_params[j] - step;
+      f_down = PenalizedMeanObjective(log_likelihood, point, total_weight, l2_penalty, penalty_scale, &down);
+    }
+    if (!std::isfinite(f_up) || !std::isfinite(f_down)) {
       hessian.col(j).setConstant(std::numeric_limits<double>::quiet_NaN());
     } else {
-      hessian.col(j) = (up - base) / kStep;
+      hessian.col(j) = central ? Eigen::VectorXd((up - down) / (2 * step)) : Eigen::VectorXd((up - base) / step);
     }
   }
   return 0.5 * (hessian + hessian.transpose());
@@ -157,7 +164,8 @@ FitReport NewtonMaximize(const LogLikelihoodFn& log_likelihood, Eigen::VectorXd&
   for (int iteration = 0; iteration < budget && gradient.norm() > options.gradient_tolerance; ++iteration) {
     ++report.iterations;
     meter.Tick(static_cast<uint64_t>(report.iterations));
-    Eigen::MatrixXd hessian = ObjectiveHessian(log_likelihood, x, total_weight, options.l2_penalty, penalty_scale);
+    Eigen::MatrixXd hessian =
+        ObjectiveHessian(log_likelihood, x, total_weight, options.l2_penalty, penalty_scale, /*central=*/true);
     if (!hessian.allFinite()) hessian = Eigen::MatrixXd::Identity(n, n);
     bool improved = false;
     for (int attempt = 0; attempt < 30 && !improved; ++attempt) {

@@ -650,3 +650,18 @@ def test_a_fit_that_cannot_converge_explains_itself():
     assert model.fit_report_["converged"]
     with pytest.raises(ValueError, match="no customer has a repeat purchase"):
         oneid.ParetoNBD().fit([0, 0, 0], [0, 0, 0], [5, 6, 7])
+
+
+def test_no_purchase_horizon_drives_the_at_risk_trigger(cdnow):
+    # "p_no_purchase_30d > 0.8" with today's segment layer: the at-risk trigger reads any
+    # probability column and fires below its threshold, so give it P(purchase in 30 days) < 0.2.
+    x, tx, T = cdnow["frequency"], cdnow["recency"], cdnow["T"]
+    model = oneid.ParetoNBD().fit(x, tx, T)
+    p_no_purchase_30d = model.probability_of_no_purchase(30 / 7, x, tx, T)  # weeks
+    profiles = pd.DataFrame({"oneid": np.arange(len(x)), "p_purchase_30d": 1 - p_no_purchase_30d})
+    config = oneid.TriggerConfig()
+    config.due_to_repurchase = config.points_expiring = config.cart_abandoned = False
+    config.p_alive_column, config.p_alive_threshold = "p_purchase_30d", 0.2
+    fired = oneid.triggers(profiles, config)
+    assert set(fired["row"]) == set(np.flatnonzero(p_no_purchase_30d.to_numpy() > 0.8))
+    assert 0 < len(fired) < len(x)

@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
+#include <random>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -312,6 +315,36 @@ TEST_F(BetaGeoCdnowTest, NewtonFallbackReachesTheSameEstimate) {
   EXPECT_NEAR(std::exp(log_params[2]), lbfgs.params().a, 1e-3);
   EXPECT_NEAR(std::exp(log_params[3]), lbfgs.params().b, 1e-2);
   EXPECT_NEAR(newton.log_likelihood, lbfgs.report().log_likelihood, 1e-6);
+}
+
+// Whole-number statistics take the packed radix path of CompressRows, fractional ones the hash
+// path: both must give rows sorted by (x, t_x, T) with weights summed per distinct row.
+TEST(BetaGeoTest, CompressedRowsAgreeWithAPlainMapOnBothPaths) {
+  std::mt19937_64 rng(8);
+  std::uniform_int_distribution<int> small(0, 6), day(0, 40);
+  std::uniform_real_distribution<double> weight(0.5, 2.0);
+  for (const double scale : {1.0, 0.5}) {  // 1: whole numbers (packed path); 0.5: halves (hash path)
+    std::vector<double> x, t_x, T, w;
+    for (int i = 0; i < 5000; ++i) {
+      x.push_back(small(rng));
+      t_x.push_back(scale * day(rng));
+      T.push_back(scale * (40 + small(rng)));
+      w.push_back(weight(rng));
+    }
+    std::map<std::tuple<double, double, double>, double> expected;
+    for (size_t i = 0; i < x.size(); ++i) expected[{x[i], t_x[i], T[i]}] += w[i];
+    const detail::CompressedRows rows = detail::CompressRows(x, t_x, T, w);
+    ASSERT_EQ(rows.size(), expected.size()) << scale;
+    size_t k = 0;
+    for (const auto& [key, total] : expected) {
+      EXPECT_EQ(rows.a[k], std::get<0>(key));
+      EXPECT_EQ(rows.b[k], std::get<1>(key));
+      EXPECT_EQ(rows.c[k], std::get<2>(key));
+      EXPECT_DOUBLE_EQ(rows.weight[k], total);
+      EXPECT_EQ(rows.distinct_a[rows.group[k]], rows.a[k]);
+      ++k;
+    }
+  }
 }
 
 }  // namespace

@@ -39,10 +39,13 @@ FitReport MaximizeLogLikelihood(const LogLikelihoodFn& log_likelihood, Eigen::Ve
 FitReport NewtonMaximize(const LogLikelihoodFn& log_likelihood, Eigen::VectorXd& log_params, double total_weight,
                          const FitOptions& options, const Eigen::VectorXd& penalty_scale = Eigen::VectorXd());
 
-// Hessian of PenalizedMeanObjective at `log_params` by forward differences of its analytic
-// gradient (n + 1 gradient passes; symmetrised). Non-finite entries when the objective is not finite nearby.
+// Hessian of PenalizedMeanObjective at `log_params` by differences of its analytic gradient
+// (symmetrised): forward (n + 1 gradient passes; enough for standard errors) or central (2n; the
+// Newton fallback needs the accuracy on flat ridges). Non-finite entries when the objective is not
+// finite nearby.
 Eigen::MatrixXd ObjectiveHessian(const LogLikelihoodFn& log_likelihood, const Eigen::VectorXd& log_params,
-                                 double total_weight, double l2_penalty, const Eigen::VectorXd& penalty_scale);
+                                 double total_weight, double l2_penalty, const Eigen::VectorXd& penalty_scale,
+                                 bool central = false);
 
 }  // namespace detail
 }  // namespace score
