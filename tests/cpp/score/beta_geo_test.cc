@@ -192,34 +192,11 @@ TEST(BetaGeoTest, SaveLoadRoundTrip) {
 }
 
 
-// Law of total probability on simulated customers: averaged over customers, P(no purchase in the
-// next h | history), P(alive at T+h | history) and E[purchases in the next h | history] must match
-// what the simulated customers did next (sampling error of the fractions ~0.003 at 40k customers).
+// Horizon predictions against what simulated customers did next (clv_test_data.h).
 TEST(BetaGeoTest, HorizonPredictionsMatchWhatSimulatedCustomersDidNext) {
-  const BetaGeoParams truth{0.5, 6.0, 0.8, 2.5};
-  const double h = 20;
-  const auto sim = ::oneid::score::testing::SimulateForward(::oneid::score::testing::Process::kBetaGeo, 0.5, 6.0, 0.8, 2.5,
-                                                             40000, 20, 60, h, 11);
-  const BetaGeoModel model = *BetaGeoModel::Create(truth);
-  double quiet = 0, predicted_quiet = 0, alive = 0, predicted_alive = 0, bought = 0, predicted_bought = 0;
-  for (size_t i = 0; i < sim.frequency.size(); ++i) {
-    const double x = sim.frequency[i], t_x = sim.recency[i], T = sim.age[i];
-    quiet += sim.future_purchases[i] == 0;
-    alive += sim.alive_at_horizon[i];
-    bought += sim.future_purchases[i];
-    predicted_quiet += model.ProbabilityNoPurchase(h, x, t_x, T);
-    predicted_alive += model.ProbabilityAliveAt(h, x, t_x, T);
-    predicted_bought += model.ConditionalExpectedPurchases(h, x, t_x, T);
-  }
-  const double n = static_cast<double>(sim.frequency.size());
-  EXPECT_NEAR(predicted_quiet / n, quiet / n, 0.012);
-  EXPECT_NEAR(predicted_alive / n, alive / n, 0.012);
-  EXPECT_NEAR(predicted_bought / bought, 1.0, 0.04);
-  // The edges: no time ahead, and P(alive) now.
-  EXPECT_DOUBLE_EQ(model.ProbabilityNoPurchase(0, 3, 20, 40), 1.0);
-  EXPECT_DOUBLE_EQ(model.ProbabilityAliveAt(0, 3, 20, 40), model.ProbabilityAlive(3, 20, 40));
-  EXPECT_LT(model.ProbabilityAliveAt(100, 3, 20, 40), model.ProbabilityAliveAt(10, 3, 20, 40));
-  EXPECT_LT(model.ProbabilityNoPurchase(30, 3, 20, 40), model.ProbabilityNoPurchase(7, 3, 20, 40));
+  const BetaGeoModel model = *BetaGeoModel::Create(BetaGeoParams{0.5, 6.0, 0.8, 2.5});
+  ::oneid::score::testing::ExpectHorizonPredictionsMatchSimulation(model, ::oneid::score::testing::Process::kBetaGeo,
+                                                                   0.5, 6.0, 0.8, 2.5);
 }
 
 TEST(BetaGeoTest, NoPurchaseOfANewCustomerIsTheCountDistributionAtZero) {
