@@ -42,8 +42,12 @@ if [ "$mode" = sanitize ]; then
   # The thread-safety contract (many readers, one locked writer) under ThreadSanitizer.
   cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONEID_TSAN=ON \
         -DONEID_BUILD_BENCHMARKS=OFF -DONEID_BUILD_TOOLS=OFF -DONEID_INSTALL=OFF -DONEID_WERROR="$werror" >/dev/null
-  cmake --build build/tsan --target identity_concurrency_test
-  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build/tsan/tests/cpp/identity/identity_concurrency_test
+  # The reference-equality test resolves large batches on 1, 2 and 3 threads: the resolver's
+  # thread pool (Boost.Asio) under TSan.
+  cmake --build build/tsan --target identity_concurrency_test identity_reference_equality_test
+  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+  build/tsan/tests/cpp/identity/identity_concurrency_test
+  build/tsan/tests/cpp/identity/identity_reference_equality_test
   # Short, seeded fuzz runs: new crashes surface in CI; `scripts/fuzz.sh` alone runs longer.
   bash scripts/fuzz.sh --seconds "${ONEID_FUZZ_SECONDS:-20}"
 fi
