@@ -712,7 +712,7 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
       detail::NormalizeChunk(s, batch, column_type, chunk_begin, chunk_end, threads, chunk_cells, outputs);
     }
     if (row + kPrefetchRows < chunk_end) {
-      const detail::Cell* ahead = &chunk_cells[(row + kPrefetchRows - chunk_begin) * columns];
+      const detail::Cell* ahead = chunk_cells.data() + (row + kPrefetchRows - chunk_begin) * columns;
       for (size_t c = 0; c < columns; ++c) {
         if (ahead[c].status == detail::kCellValue) s.value_index.prefetch(ahead[c].key);
       }
@@ -754,7 +754,9 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
     // Normalise and intern this row's values before touching the account, so the account's new
     // edges can be appended in one piece.
     row_values.clear();
-    const detail::Cell* row_cells = &chunk_cells[(row - chunk_begin) * columns];
+    // data() + offset, not &cells[offset]: a batch with no identifier column has no cells, and
+    // indexing an empty vector is undefined (found by the accounts_csv fuzzer).
+    const detail::Cell* row_cells = chunk_cells.data() + (row - chunk_begin) * columns;
     for (size_t c = 0; c < columns; ++c) {
       const detail::Cell& cell = row_cells[c];
       if (cell.status == detail::kCellEmpty) continue;
