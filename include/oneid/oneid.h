@@ -18,6 +18,7 @@
 #include "oneid/identity/synthetic.h"
 #include "oneid/identity/union_find.h"
 #include "oneid/identity/value_hasher.h"
+#include "oneid/identity/value_keyer.h"
 
 #include "oneid/profile/event_generator.h"
 #include "oneid/profile/events.h"

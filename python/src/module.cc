@@ -10,6 +10,7 @@
 
 namespace oneid::python {
 void BindIdentity(pybind11::module_& m);
+void BindKeys(pybind11::module_& m);
 void BindProfile(pybind11::module_& m);
 void BindScore(pybind11::module_& m);
 void BindChurn(pybind11::module_& m);
@@ -21,6 +22,7 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = ONEID_VERSION_STRING;
   // In the order data flows: identity -> profile -> score -> segment.
   oneid::python::BindIdentity(m);
+  oneid::python::BindKeys(m);
   oneid::python::BindProfile(m);
   oneid::python::BindScore(m);
   oneid::python::BindChurn(m);
