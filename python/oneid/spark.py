@@ -267,10 +267,11 @@ def _valid_account_id() -> Any:
 
 def _replay(config: dict[str, Any], columns: list[tuple[str, str]], current_batch: int):
     """The per-component function: the exact engine over the component's rows, batch by batch."""
-    spec = {f"c{i}": type_ for i, (_, type_) in enumerate(columns)}
+    spec = {name: type_ for name, type_ in columns}
+    renamed = {f"c{i}": name for i, (name, _) in enumerate(columns)}
 
     def run(pdf: pd.DataFrame) -> pd.DataFrame:
-        pdf = pdf.sort_values("row", kind="stable")
+        pdf = pdf.sort_values("row", kind="stable").rename(columns=renamed)
         r = Resolver(_types_from(config["types"]), default_region=config["default_region"],
                      hash_values=config["hash_values"], salt=config["salt"], threads=1)
         first_row = pdf.groupby("account_id", sort=False)["row"].min()
@@ -323,9 +324,17 @@ def _replay(config: dict[str, Any], columns: list[tuple[str, str]], current_batc
         result = pd.DataFrame(out, columns=["kind", "account_id", "survivor", "absorbed", "batch", "row",
                                             "payload"])
         result["bucket"] = int(pdf["bucket"].iloc[0])
-        return result.astype({"survivor": "Int64", "absorbed": "Int64", "batch": "Int64", "row": "Int64"})
+        for column in ("kind", "account_id", "payload"):  # an all-missing column would be float64
+            result[column] = result[column].astype(object).where(result[column].notna(), None)
+        return _for_arrow(result.astype({"survivor": "Int64", "absorbed": "Int64", "batch": "Int64", "row": "Int64"}))
 
     return run
+
+
+def _for_arrow(df: pd.DataFrame) -> pd.DataFrame:
+    """String columns as Python objects: PySpark's Arrow writer does not take pandas 3's
+    Arrow-backed ``str`` columns (they arrive as chunked arrays)."""
+    return df.astype({c: object for c in df.columns if pd.api.types.is_string_dtype(df[c])})
 
 
 _REPLAY_SCHEMA = ("kind string, account_id string, survivor long, absorbed long, batch long, row long, "
@@ -597,3 +606,204 @@ def resolve(
         rows_total=rows_total,
         next_oneid=next_oneid,
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# build_profiles
+
+
+def _profile_schema(as_of: Any, top_categories: int, tiers: Any) -> tuple[str, list[str]]:
+    """The Spark schema of oneid.build_profiles' output, read from a one-order probe."""
+    from .profile import _seconds, build_profiles as local_build
+
+    day = pd.Timestamp(_seconds(as_of) - 86400, unit="s")
+    probe = pd.DataFrame({"account_id": ["probe"], "time": [day], "channel": ["pos"], "amount": [1.0]})
+    frame = local_build(probe, pd.DataFrame({"account_id": ["probe"], "oneid": [1]}), as_of,
+                        top_categories=top_categories, tiers=tiers)
+    fields = []
+    for name, dtype in frame.dtypes.items():
+        if name == "oneid":
+            spark_type = "long"
+        elif pd.api.types.is_float_dtype(dtype):
+            spark_type = "double"
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
+            spark_type = "timestamp_ntz"  # naive UTC, as the local result: no session time zone shift
+        elif name in ("top_categories", "channels"):
+            spark_type = "array<string>"
+        else:
+            spark_type = "string"
+        fields.append(f"`{name}` {spark_type}")
+    return ", ".join(fields), list(frame.columns)
+
+
+def build_profiles(
+    orders: DataFrame,
+    assignments: DataFrame,
+    as_of: Any,
+    behaviour: DataFrame | None = None,
+    *,
+    top_categories: int = 3,
+    tiers: Sequence[tuple[str, float]] | None = None,
+    tasks: int | None = None,
+) -> tuple[DataFrame, dict[str, dict[str, int]]]:
+    """Per-OneID profiles on Spark: equal to :func:`oneid.build_profiles` on the same data.
+
+    Events are joined to their OneIDs and grouped so that one task holds every event of a set of
+    OneIDs; each task runs oneid's profile builder on them. Columns and meaning are those of
+    :func:`oneid.build_profiles`; ``top_categories`` and ``channels`` are arrays, the dates
+    ``timestamp_ntz`` (UTC).
+
+    Args:
+        orders: order lines (account_id, time, channel, amount; optional order_id, store,
+            category, discount, coupon_used). ``time`` is a timestamp (read in UTC: set
+            ``spark.sql.session.timeZone`` to UTC) or epoch seconds.
+        assignments: account_id -> oneid, e.g. ``resolve(...).assignments``.
+        as_of, top_categories, tiers: as for :func:`oneid.build_profiles`.
+        behaviour: optional behaviour events (account_id, time, channel, kind; optional value).
+        tasks: how many tasks build profiles; None for twice the default parallelism, and at
+            least one per 2,000,000 events.
+
+    Returns:
+        (profiles, report): ``report`` sums each task's :class:`oneid.ProfileReport` counts for
+        ``orders`` and ``behaviour`` (rows_read, rows_accepted, rows_rejected, unknown_accounts,
+        after_as_of). Events of unknown accounts are counted there, never dropped silently.
+    """
+    from .profile import build_profiles as local_build
+
+    spark = orders.sparkSession
+    schema, names = _profile_schema(as_of, top_categories, tiers)
+    if tasks is None:
+        tasks = max(2 * spark.sparkContext.defaultParallelism, -(-orders.count() // 2_000_000))
+    def keyed(events: DataFrame) -> DataFrame:
+        # A fresh projection per table: both sides of the cogroup must not share one Dataset.
+        mapping = assignments.select("account_id", F.col("oneid").cast("long").alias("_oneid"))
+        # Unknown accounts go to a bucket of their own account so that a task reports them.
+        joined = events.join(mapping, "account_id", "left")
+        key = F.coalesce(F.col("_oneid").cast("string"), F.concat(F.lit("?"), F.col("account_id")))
+        return joined.withColumn("_bucket", F.pmod(F.xxhash64(key), F.lit(tasks)))
+
+    has_behaviour = behaviour is not None  # the closure below must not hold a DataFrame
+    orders_k = keyed(orders)
+    behaviour_k = keyed(behaviour if behaviour is not None else
+                        spark.createDataFrame([], "account_id string, time timestamp, channel string, kind string"))
+
+    def build(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+        pairs = pd.concat([left[["account_id", "_oneid"]], right[["account_id", "_oneid"]]]).dropna()
+        pairs = pairs.drop_duplicates("account_id")
+        mapping_pdf = pd.DataFrame({"account_id": pairs["account_id"].astype(str),
+                                    "oneid": pairs["_oneid"].astype("int64")})
+        tables = {"orders": left.drop(columns=["_oneid", "_bucket"]).reset_index(drop=True)}
+        if has_behaviour:
+            tables["behaviour"] = right.drop(columns=["_oneid", "_bucket"]).reset_index(drop=True)
+        frame, report = local_build(tables, mapping_pdf, as_of, top_categories=top_categories, tiers=tiers,
+                                    return_report=True)
+        out = frame[names].copy()
+        for column in ("top_categories", "channels"):
+            out[column] = out[column].map(list)
+        counts = {part: {k: int(v) for k, v in getattr(report, part).items() if k != "errors"}
+                  for part in ("orders", "behaviour")}
+        out["_report"] = None
+        if len(out):
+            out.loc[out.index[0], "_report"] = json.dumps(counts)
+        else:
+            out = pd.concat([out, pd.DataFrame({"_report": [json.dumps(counts)]})], ignore_index=True)
+        return _for_arrow(out)
+
+    built = (orders_k.groupBy("_bucket").cogroup(behaviour_k.groupBy("_bucket"))
+             .applyInPandas(build, f"{schema}, _report string"))
+    built = _cut_lineage(built, None)
+    report: dict[str, dict[str, int]] = {"orders": {}, "behaviour": {}}
+    for row in built.where(F.col("_report").isNotNull()).select("_report").toLocalIterator():
+        for part, counts in json.loads(row[0]).items():
+            for k, v in counts.items():
+                report[part][k] = report[part].get(k, 0) + v
+    profiles = built.where(F.col("oneid").isNotNull()).drop("_report")
+    return profiles, report
+
+
+# ------------------------------------------------------------------------------------------------
+# score
+
+
+def _order_statistics(df: DataFrame, column: str, bins: int) -> list[float]:
+    """oneid.rfm's quantile edges (the ceil(k n / bins)-th smallest value) from value counts."""
+    counts = df.groupBy(column).count().orderBy(column).toPandas()
+    cumulative = counts["count"].cumsum().to_numpy()
+    n = int(cumulative[-1])
+    edges = []
+    for k in range(1, bins):
+        t = -(-k * n // bins)
+        edges.append(float(counts[column].to_numpy()[np.searchsorted(cumulative, t)]))
+    return edges
+
+
+def score(
+    profiles: DataFrame,
+    *,
+    bins: int = 5,
+    horizon_days: float = 30.0,
+    clv_months: int = 12,
+    monthly_discount_rate: float = 0.01,
+    penalizer_coef: float = 0.0,
+) -> tuple[DataFrame, dict[str, Any]]:
+    """RFM, P(alive), expected purchases and CLV per OneID on Spark.
+
+    The models are fitted on the driver from sufficient statistics that Spark aggregates: the
+    distinct (cb_frequency, cb_recency, cb_T) rows with their counts for BG/NBD, the distinct
+    (cb_frequency, cb_monetary) rows of repeat buyers for Gamma-Gamma, and value counts for the RFM
+    quantile edges. The fitted models are then applied per partition. The result equals the same
+    calls on one machine (:func:`oneid.rfm` on buyers' recency_days/frequency/monetary_total,
+    :class:`oneid.BetaGeo` and :class:`oneid.GammaGamma` on the cb_ columns) within 1e-9.
+
+    Returns:
+        (scores, models): scores has oneid, r_score, f_score, m_score, rfm_score, segment, p_alive,
+        ``expected_purchases_<h>d`` and clv for every buyer (a profile with a purchase); models
+        holds the fitted parameters and the RFM edges.
+    """
+    from .clv import BetaGeo, GammaGamma
+    from .rfm import rfm as local_rfm
+
+    buyers = profiles.where(F.col("cb_T").isNotNull() & ~F.isnan("cb_T")
+                            & F.col("cb_frequency").isNotNull() & ~F.isnan("cb_frequency"))
+    buyers = buyers.select("oneid", "recency_days", "frequency", "monetary_total", "cb_frequency", "cb_recency",
+                           "cb_T", F.coalesce(F.nanvl("cb_monetary", F.lit(None)), F.lit(0.0)).alias("cb_monetary"))
+    buyers = _cut_lineage(buyers, None)
+    edges = {field: _order_statistics(buyers, column, bins)
+             for field, column in (("recency", "recency_days"), ("frequency", "frequency"),
+                                   ("monetary", "monetary_total"))}
+    rows = buyers.groupBy("cb_frequency", "cb_recency", "cb_T").count().toPandas()
+    bgf = BetaGeo(penalizer_coef=penalizer_coef).fit(rows["cb_frequency"], rows["cb_recency"], rows["cb_T"],
+                                                      weights=rows["count"])
+    spend = (buyers.where(F.col("cb_frequency") > 0).groupBy("cb_frequency", "cb_monetary").count().toPandas())
+    ggf = GammaGamma(penalizer_coef=penalizer_coef).fit(spend["cb_frequency"], spend["cb_monetary"],
+                                                         weights=spend["count"])
+    expected = f"expected_purchases_{horizon_days:g}d"
+    bg_params, gg_params = dict(bgf.params_), dict(ggf.params_)
+
+    def apply(batches):
+        # The fitted models travel as parameters: the engine's objects are not picklable.
+        bgf_ = BetaGeo.from_params(**bg_params)
+        ggf_ = GammaGamma.from_params(**gg_params)
+        for pdf in batches:
+            scores = local_rfm(pdf["recency_days"], pdf["frequency"], pdf["monetary_total"], bins,
+                               recency_edges=edges["recency"], frequency_edges=edges["frequency"],
+                               monetary_edges=edges["monetary"])
+            x, t_x, T = pdf["cb_frequency"], pdf["cb_recency"], pdf["cb_T"]
+            out = pd.DataFrame({"oneid": pdf["oneid"].to_numpy()})
+            for column in ("r_score", "f_score", "m_score", "rfm_score"):
+                out[column] = scores[column].to_numpy().astype(np.int32)
+            out["segment"] = scores["segment"].astype(str).to_numpy()
+            out["p_alive"] = np.asarray(bgf_.conditional_probability_alive(x, t_x, T), dtype=float)
+            out[expected] = np.asarray(bgf_.conditional_expected_number_of_purchases_up_to_time(
+                horizon_days, x, t_x, T), dtype=float)
+            out["clv"] = np.asarray(ggf_.customer_lifetime_value(
+                bgf_, x, t_x, T, pdf["cb_monetary"], time=clv_months, discount_rate=monthly_discount_rate,
+                freq="D"), dtype=float)
+            yield _for_arrow(out)
+
+    schema = (f"oneid long, r_score int, f_score int, m_score int, rfm_score int, segment string, "
+              f"p_alive double, `{expected}` double, clv double")
+    scores = buyers.mapInPandas(apply, schema)
+    models = {"beta_geo": bg_params, "gamma_gamma": gg_params, "rfm_edges": edges,
+              "buyers": int(rows["count"].sum()), "distinct_histories": len(rows)}
+    return scores, models
