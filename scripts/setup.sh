@@ -22,9 +22,10 @@ APT_PACKAGES=(
   chromium                          # renders the demo's HTML report in a test
   libcpp-httplib-dev                # HTTP server of examples/http_server
   wrk                               # load generator of the HTTP example's concurrent load test
+  openjdk-17-jre-headless           # the JVM PySpark runs on (oneid.spark, local[2] in tests)
 )
 # Build tools, the Python API's own needs, then the peers that tests and benchmarks compare against.
-PY_PACKAGES=(scikit-build-core pybind11 numpy pandas pytest pytest-timeout pyarrow
+PY_PACKAGES=(scikit-build-core pybind11 numpy pandas pytest pytest-timeout pyarrow pyspark
              scipy networkx duckdb lifetimes scikit-learn xgboost matplotlib)
 
 SUDO=""
