@@ -5,7 +5,7 @@
 # usage: scripts/bench.sh [--quick] [--layers LIST] [--help]
 #
 #   --quick         smaller sizes (a few minutes): checks the whole pipeline end to end
-#   --layers LIST   comma-separated subset of: identity,profile,clv,rfm,churn,segment (default: all)
+#   --layers LIST   comma-separated subset of: identity,profile,clv,rfm,churn,segment,spark (default: all)
 #   -h, --help      this text
 #
 # Per layer: the C++ Google Benchmark binaries (Release build in build/bench, JSON output) and the
@@ -16,6 +16,7 @@
 #   rfm       score_rfm_benchmark                               bench_churn.py --parts rfm
 #   churn     score_churn_benchmark                             bench_churn.py --parts logistic
 #   segment   segment_audience_benchmark, segment_kmeans_benchmark  bench_segment.py
+#   spark     (none)                                            bench_spark.py (oneid.spark on local[2])
 # A step that fails (build, crash, missing peer) is recorded and reported in the page; the other
 # steps still run. The exit code is 1 if any step failed.
 #
@@ -25,6 +26,7 @@
 #                           (default: the installed `oneid` package)
 #   ONEID_BENCH_JOBS        parallel compile jobs (default 2; the machine may be shared)
 #   ONEID_BENCH_DOC         where the page goes (default docs/benchmarks.md)
+#   ONEID_BENCH_SPARK_SIZES account counts of the spark layer's resolve task (default 1000000,10000000)
 #   PYTHON                  the interpreter (default python3)
 # Results (JSON, logs, steps.tsv, machine.json) stay in build/bench/results/.
 set -euo pipefail
@@ -35,7 +37,7 @@ RESULTS="$BUILD/results"
 JOBS="${ONEID_BENCH_JOBS:-2}"
 DOC="${ONEID_BENCH_DOC:-$ROOT/docs/benchmarks.md}"
 PYTHON="${PYTHON:-python3}"
-ALL_LAYERS="identity,profile,clv,rfm,churn,segment"
+ALL_LAYERS="identity,profile,clv,rfm,churn,segment,spark"
 LAYERS="$ALL_LAYERS"
 QUICK=0
 
@@ -70,6 +72,7 @@ cpp_targets() {
     rfm) echo score_rfm_benchmark ;;
     churn) echo score_churn_benchmark ;;
     segment) echo segment_audience_benchmark segment_kmeans_benchmark ;;
+    spark) ;;  # Python only: oneid.spark against the single-machine engine
   esac
 }
 cpp_args() {  # binary quick
@@ -95,6 +98,8 @@ py_command() {  # layer quick -> script and arguments
     rfm) echo "bench_churn.py --parts rfm $q" ;;
     churn) echo "bench_churn.py --parts logistic $q" ;;
     segment) echo "bench_segment.py $q" ;;
+    spark) if [ "$2" = 1 ]; then echo "bench_spark.py --quick"
+           else echo "bench_spark.py --sizes ${ONEID_BENCH_SPARK_SIZES:-1000000,10000000} --profile-people 500000"; fi ;;
   esac
 }
 

@@ -28,6 +28,7 @@ LAYERS = {  # layer -> (title, doc page)
     "rfm": ("RFM", "rfm.md"),
     "churn": ("Churn", "churn.md"),
     "segment": ("Segments", "segment.md"),
+    "spark": ("Spark", "spark.md"),
 }
 TARGET_BYTES_PER_IDENTIFIER = 100
 IDENTITY_FAMILIES = {"BM_ResolveAccounts", "BM_MicroBatches", "BM_NormalizePhone", "BM_NormalizePhoneColdMemo",
