@@ -79,6 +79,16 @@ class BatchReport:
     def refused(self) -> dict[str, list[Any]]:
         """Columns batch (int), account_id, type, value, reason, detail (str)."""
 
+class ValueKeyer:
+    def __init__(
+        self,
+        types: list[IdentifierType] | None = None,
+        default_region: str = "CN",
+        hash_values: bool = False,
+        salt: str | bytes | None = None,
+    ) -> None: ...
+    def keys(self, type: str, values: Any) -> dict[str, np.ndarray]: ...
+
 class Resolver:
     def __init__(
         self,
