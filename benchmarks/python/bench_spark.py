@@ -33,16 +33,10 @@ LAYER = "spark"
 
 
 def session():
-    from pyspark.sql import SparkSession
+    from oneid import spark as osp
 
-    spark = (SparkSession.builder.master("local[2]").appName("oneid-bench")
-             .config("spark.driver.memory", "12g")
-             .config("spark.sql.shuffle.partitions", "8")
-             .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.ui.showConsoleProgress", "false")
-             .getOrCreate())
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
+    # The UI stays on: its REST API gives the shuffle volume of each stage.
+    return osp.local_session("local[2]", driver_memory="12g", shuffle_partitions=8, ui=True, app_name="oneid-bench")
 
 
 def stage_totals(spark) -> dict[str, int]:

@@ -40,6 +40,7 @@ except ImportError as _error:  # pragma: no cover - exercised only without the e
 
 __all__ = [
     "ComponentTooLargeError",
+    "local_session",
     "SparkResolution",
     "connected_components",
     "resolve",
@@ -48,6 +49,21 @@ __all__ = [
 ]
 
 _HISTORY_META = "meta.json"
+
+
+def local_session(master: str = "local[2]", *, driver_memory: str = "2g", shuffle_partitions: int = 4,
+                  ui: bool = False, app_name: str = "oneid") -> SparkSession:
+    """A Spark session on this machine set up as oneid's tests and benchmarks use it: UTC session
+    time zone (profiles read times in UTC), few shuffle partitions (small data), quiet logs."""
+    spark = (SparkSession.builder.master(master).appName(app_name)
+             .config("spark.driver.memory", driver_memory)
+             .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+             .config("spark.sql.session.timeZone", "UTC")
+             .config("spark.ui.enabled", "true" if ui else "false")
+             .config("spark.ui.showConsoleProgress", "false")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
 
 
 class ComponentTooLargeError(ValueError):

@@ -12,8 +12,6 @@ import pytest
 import oneid
 
 pyspark = pytest.importorskip("pyspark", reason="the spark extra is not installed (bash scripts/setup.sh installs it)")
-from pyspark.sql import SparkSession  # noqa: E402
-
 from oneid import spark as osp  # noqa: E402
 
 AS_OF = "2024-12-31"
@@ -21,15 +19,7 @@ AS_OF = "2024-12-31"
 
 @pytest.fixture(scope="module")
 def spark():
-    session = (SparkSession.builder.master("local[2]").appName("oneid-tests")
-               .config("spark.sql.shuffle.partitions", "4")
-               .config("spark.default.parallelism", "2")
-               .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.driver.memory", "2g")
-               .config("spark.sql.session.timeZone", "UTC")
-               .getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
+    session = osp.local_session("local[2]")
     yield session
     session.stop()
 
