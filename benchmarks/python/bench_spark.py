@@ -24,6 +24,7 @@ import time
 import urllib.request
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import benchrows
@@ -143,7 +144,8 @@ def bench_profiles(spark, people: int, rows: list[dict[str, Any]]) -> None:
         after = stage_totals(spark)
         got = got.sort_values("oneid").reset_index(drop=True)
         same = (len(got) == len(expected)
-                and (got["monetary_total"].to_numpy() == expected["monetary_total"].to_numpy()).all())
+                and np.array_equal(got["monetary_total"].to_numpy(), expected["monetary_total"].to_numpy(),
+                                   equal_nan=True))
         spark_row["check"] = (f"same profiles (oneid, monetary_total): {same}; shuffle written "
                               f"{(after['shuffle_write_bytes'] - before['shuffle_write_bytes']) / 2**20:,.0f} MiB")
         if not same:

@@ -705,8 +705,10 @@ def build_profiles(
     def keyed(events: DataFrame) -> DataFrame:
         # A fresh projection per table: both sides of the cogroup must not share one Dataset.
         mapping = assignments.select("account_id", F.col("oneid").cast("long").alias("_oneid"))
-        # Unknown accounts go to a bucket of their own account so that a task reports them.
-        joined = events.join(mapping, "account_id", "left")
+        # Unknown accounts go to a bucket of their own account so that a task reports them. `_seq`
+        # keeps the input order, in which the builder adds amounts: floating-point sums then
+        # match the single-machine result bit for bit.
+        joined = events.withColumn("_seq", F.monotonically_increasing_id()).join(mapping, "account_id", "left")
         key = F.coalesce(F.col("_oneid").cast("string"), F.concat(F.lit("?"), F.col("account_id")))
         return joined.withColumn("_bucket", F.pmod(F.xxhash64(key), F.lit(tasks)))
 
@@ -716,6 +718,8 @@ def build_profiles(
                         spark.createDataFrame([], "account_id string, time timestamp, channel string, kind string"))
 
     def build(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+        left = left.sort_values("_seq", kind="stable").drop(columns="_seq")
+        right = right.sort_values("_seq", kind="stable").drop(columns="_seq")
         pairs = pd.concat([left[["account_id", "_oneid"]], right[["account_id", "_oneid"]]]).dropna()
         pairs = pairs.drop_duplicates("account_id")
         mapping_pdf = pd.DataFrame({"account_id": pairs["account_id"].astype(str),
