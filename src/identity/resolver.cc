@@ -228,8 +228,19 @@ void LinkInOrder(ResolverState& s, const std::vector<PendingEdge>& edges, BatchR
   std::vector<uint32_t> order(edges.size());
   for (uint32_t i = 0; i < edges.size(); ++i) order[start[static_cast<size_t>(edges[i].rank)]++] = i;
   internal::ProgressMeter meter(progress, "resolve: links", order.size());
-  for (size_t k = 0; k < order.size(); ++k) {
+  // Each link reads its value's slot and then its anchor's parent, both at random places in arrays
+  // far larger than the cache. Prefetch in two stages: the value slot kAhead * 2 links ahead, and
+  // kAhead links ahead (when that slot has arrived) the anchor's parent. Only reads: the prefetch
+  // must not compress paths, whose shape the snapshot keeps.
+  constexpr size_t kAhead = 8;
+  const size_t n = order.size();
+  for (size_t k = 0; k < n; ++k) {
     meter.Tick(k);
+    if (k + 2 * kAhead < n) __builtin_prefetch(&s.values[edges[order[k + 2 * kAhead]].value]);
+    if (k + kAhead < n) {
+      const uint32_t anchor = s.values[edges[order[k + kAhead]].value].anchor;
+      if (anchor != kNone) __builtin_prefetch(s.persons.parents().data() + anchor);
+    }
     LinkEdge(s, edges[order[k]].account, edges[order[k]].value, report);
   }
   meter.Finish();
@@ -716,6 +727,10 @@ absl::StatusOr<BatchReport> Resolver::AddBatch(const AccountBatchView& batch, co
       for (size_t c = 0; c < columns; ++c) {
         if (ahead[c].status == detail::kCellValue) s.value_index.prefetch(ahead[c].key);
       }
+      // The account's index slot too: a new account's probe and insert otherwise wait on a cache
+      // miss each (about a quarter of this loop's time at 10M accounts, by perf). Hashing the id
+      // twice costs less than the miss.
+      s.account_index.prefetch(batch.account_ids[row + kPrefetchRows]);
     }
     const size_t row_number = batch.RowNumber(row);
     const std::string_view account_id = batch.account_ids[row];
