@@ -228,18 +228,29 @@ void LinkInOrder(ResolverState& s, const std::vector<PendingEdge>& edges, BatchR
   std::vector<uint32_t> order(edges.size());
   for (uint32_t i = 0; i < edges.size(); ++i) order[start[static_cast<size_t>(edges[i].rank)]++] = i;
   internal::ProgressMeter meter(progress, "resolve: links", order.size());
-  // Each link reads its value's slot and then its anchor's parent, both at random places in arrays
-  // far larger than the cache. Prefetch in two stages: the value slot kAhead * 2 links ahead, and
-  // kAhead links ahead (when that slot has arrived) the anchor's parent. Only reads: the prefetch
-  // must not compress paths, whose shape the snapshot keeps.
-  constexpr size_t kAhead = 8;
+  // Each link reads its value's slot, then its anchor's and its account's parents, then the
+  // guarded-value sets of both roots: random places in structures far larger than the cache.
+  // Prefetch in three stages, each when the previous one's data has arrived: the value slot
+  // kAhead * 3 links ahead; the two parents kAhead * 2 ahead; the `constrained` entries of the
+  // parents (the roots, unless a path is longer than one hop) kAhead ahead. Only reads: the
+  // prefetch must not compress paths, whose shape the snapshot keeps.
+  constexpr size_t kAhead = 6;
   const size_t n = order.size();
+  const uint32_t* parent = s.persons.parents().data();  // persons gains no element while linking
   for (size_t k = 0; k < n; ++k) {
     meter.Tick(k);
-    if (k + 2 * kAhead < n) __builtin_prefetch(&s.values[edges[order[k + 2 * kAhead]].value]);
-    if (k + kAhead < n) {
-      const uint32_t anchor = s.values[edges[order[k + kAhead]].value].anchor;
-      if (anchor != kNone) __builtin_prefetch(s.persons.parents().data() + anchor);
+    if (k + 3 * kAhead < n) __builtin_prefetch(&s.values[edges[order[k + 3 * kAhead]].value]);
+    if (k + 2 * kAhead < n) {
+      const PendingEdge& e = edges[order[k + 2 * kAhead]];
+      const uint32_t anchor = s.values[e.value].anchor;
+      if (anchor != kNone) __builtin_prefetch(parent + anchor);
+      __builtin_prefetch(parent + e.account);
+    }
+    if (k + kAhead < n && !s.constrained.empty()) {
+      const PendingEdge& e = edges[order[k + kAhead]];
+      const uint32_t anchor = s.values[e.value].anchor;
+      if (anchor != kNone) s.constrained.prefetch(parent[anchor]);
+      s.constrained.prefetch(parent[e.account]);
     }
     LinkEdge(s, edges[order[k]].account, edges[order[k]].value, report);
   }
