@@ -2,9 +2,10 @@
 // Not part of the public API: layouts change without notice.
 //
 // Memory layout (why it is shaped like this): the resolver must hold tens of millions of accounts
-// in well under 100 bytes per identifier. Strings live in two arenas addressed by offset; the hash
-// indexes store 4-byte element numbers and hash the arena content through a transparent hasher,
-// so no string is stored twice; each account's identifier edges sit in one shared pool.
+// in well under 100 bytes per identifier. Strings live in two arenas addressed by offset; the
+// account index stores 4-byte account numbers and hashes the arena content through a transparent
+// hasher, and the value index stores 8-byte slots (value number + a 32-bit hash tag; ValueIndex),
+// so no string or key is stored twice; each account's identifier edges sit in one shared pool.
 #ifndef ONEID_IDENTITY_DETAIL_RESOLVER_STATE_H_
 #define ONEID_IDENTITY_DETAIL_RESOLVER_STATE_H_
 
