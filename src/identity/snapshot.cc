@@ -360,7 +360,7 @@ absl::StatusOr<Resolver> Resolver::LoadSnapshotBytes(std::string_view bytes, Ide
     if (!s.AccountErased(a)) s.account_index.insert(a);
   }
   for (uint32_t v = 0; v < value_count; ++v) {
-    if (!(s.values[v].flags & detail::kValueErased)) s.value_index.insert(v);
+    if (!(s.values[v].flags & detail::kValueErased)) s.value_index.Insert(s.values[v].key, v);
   }
   detail::RebuildDerivedState(s);
   return Resolver(std::move(state));

@@ -2,18 +2,21 @@
 // Not part of the public API: layouts change without notice.
 //
 // Memory layout (why it is shaped like this): the resolver must hold tens of millions of accounts
-// in well under 100 bytes per identifier. Strings live in two arenas addressed by offset; the hash
-// indexes store 4-byte element numbers and hash the arena content through a transparent hasher,
-// so no string is stored twice; each account's identifier edges sit in one shared pool.
+// in well under 100 bytes per identifier. Strings live in two arenas addressed by offset; the
+// account index stores 4-byte account numbers and hashes the arena content through a transparent
+// hasher, and the value index stores 8-byte slots (value number + a 32-bit hash tag; ValueIndex),
+// so no string or key is stored twice; each account's identifier edges sit in one shared pool.
 #ifndef ONEID_IDENTITY_DETAIL_RESOLVER_STATE_H_
 #define ONEID_IDENTITY_DETAIL_RESOLVER_STATE_H_
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -82,6 +85,134 @@ struct alignas(32) ValueSlot : ValueInfo {
   ValueKey key;
 };
 static_assert(sizeof(ValueSlot) == 32);
+
+// Value key -> value number: open addressing with linear probing over 8-byte slots. A slot holds
+// the value number and 32 bits of the key's hash (the tag), so that
+//   - a probe skips other keys without reading their `values` slot (with a set of bare numbers,
+//     every probe missed twice: the index, then the value slot to compare keys);
+//   - the value a key will probably find is known from the index alone, so AddBatch can prefetch
+//     that value slot before it needs it;
+//   - growing never reads `values`: the tag alone places a slot. The home slot is the tag's top
+//     bits, so doubling sends slot i's entries to 2i or 2i + 1 and the rehash streams.
+// A tag match is confirmed against the key in `values`. The index's order is never observable
+// (value numbers come from arrival order), so results do not depend on it.
+class ValueIndex {
+ public:
+  static constexpr uint32_t Tag(const ValueKey& key) { return static_cast<uint32_t>((key.low ^ (key.high >> 7)) >> 32); }
+
+  size_t size() const { return size_; }
+  size_t capacity() const { return slots_.size(); }
+  size_t memory_bytes() const { return slots_.capacity() * sizeof(uint64_t); }
+
+  void Prefetch(const ValueKey& key) const {
+    if (!slots_.empty()) __builtin_prefetch(slots_.data() + Home(Tag(key)));
+  }
+  // The number of the first value in `key`'s probe run whose tag matches (kNone if none): a guess
+  // to prefetch by, not an answer (the key itself is not compared).
+  uint32_t Guess(const ValueKey& key) const {
+    if (slots_.empty()) return kNone;
+    const uint32_t tag = Tag(key);
+    for (size_t i = Home(tag);; i = (i + 1) & mask_) {
+      const uint64_t slot = slots_[i];
+      if (slot == kEmpty) return kNone;
+      if (static_cast<uint32_t>(slot >> 32) == tag) return static_cast<uint32_t>(slot);
+    }
+  }
+  // The value with `key` (kNone if none); `key_of(v)` returns value v's key.
+  template <typename KeyOf>
+  uint32_t Find(const ValueKey& key, const KeyOf& key_of) const {
+    if (slots_.empty()) return kNone;
+    const uint32_t tag = Tag(key);
+    for (size_t i = Home(tag);; i = (i + 1) & mask_) {
+      const uint64_t slot = slots_[i];
+      if (slot == kEmpty) return kNone;
+      if (static_cast<uint32_t>(slot >> 32) == tag && key_of(static_cast<uint32_t>(slot)) == key) {
+        return static_cast<uint32_t>(slot);
+      }
+    }
+  }
+  // Finds `key`, or inserts the value number `make()` returns for it. Returns {value, inserted}.
+  template <typename KeyOf, typename Make>
+  std::pair<uint32_t, bool> FindOrInsert(const ValueKey& key, const KeyOf& key_of, const Make& make) {
+    const uint32_t tag = Tag(key);
+    if (!slots_.empty()) {
+      for (size_t i = Home(tag);; i = (i + 1) & mask_) {
+        const uint64_t slot = slots_[i];
+        if (slot == kEmpty) {
+          if (size_ + 1 <= MaxSize(slots_.size())) {
+            const uint32_t v = make();
+            slots_[i] = Slot(tag, v);
+            ++size_;
+            return {v, true};
+          }
+          break;  // full: grow, then place it
+        }
+        if (static_cast<uint32_t>(slot >> 32) == tag && key_of(static_cast<uint32_t>(slot)) == key) {
+          return {static_cast<uint32_t>(slot), false};
+        }
+      }
+    }
+    const uint32_t v = make();
+    Insert(key, v);
+    return {v, true};
+  }
+  // Adds value `v` with `key`, which the index must not hold yet.
+  void Insert(const ValueKey& key, uint32_t v) {
+    if (size_ + 1 > MaxSize(slots_.size())) Rehash(std::max<size_t>(16, slots_.size() * 2));
+    Place(Slot(Tag(key), v));
+    ++size_;
+  }
+  // Removes value `v`, whose key is `key`, if the index holds it. Backward-shift deletion: the
+  // entries after it move up, so no tombstones accumulate.
+  void Erase(const ValueKey& key, uint32_t v) {
+    if (slots_.empty()) return;
+    size_t i = Home(Tag(key));
+    while (true) {
+      if (slots_[i] == kEmpty) return;
+      if (static_cast<uint32_t>(slots_[i]) == v) break;
+      i = (i + 1) & mask_;
+    }
+    for (size_t j = (i + 1) & mask_;; j = (j + 1) & mask_) {
+      const uint64_t slot = slots_[j];
+      if (slot == kEmpty) break;
+      // The entry at j may move to the hole at i unless its home lies cyclically in (i, j].
+      const size_t home = Home(static_cast<uint32_t>(slot >> 32));
+      const bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+      if (!stays) {
+        slots_[i] = slot;
+        i = j;
+      }
+    }
+    slots_[i] = kEmpty;
+    --size_;
+  }
+
+ private:
+  static constexpr uint64_t kEmpty = ~0ULL;  // a real slot's value number is never kNone
+  // At most 4/5 full: linear probing's runs grow quickly beyond that.
+  static constexpr size_t MaxSize(size_t capacity) { return capacity / 5 * 4; }
+  static uint64_t Slot(uint32_t tag, uint32_t v) { return (static_cast<uint64_t>(tag) << 32) | v; }
+  size_t Home(uint32_t tag) const { return static_cast<size_t>(tag) >> shift_; }
+  void Place(uint64_t slot) {
+    size_t i = Home(static_cast<uint32_t>(slot >> 32));
+    while (slots_[i] != kEmpty) i = (i + 1) & mask_;
+    slots_[i] = slot;
+  }
+  void Rehash(size_t capacity) {  // capacity: a power of two, at least 16
+    std::vector<uint64_t> old(capacity, kEmpty);
+    old.swap(slots_);
+    mask_ = capacity - 1;
+    shift_ = 32 - std::countr_zero(capacity);
+    for (uint64_t slot : old) {
+      if (slot != kEmpty) Place(slot);
+    }
+  }
+
+  std::vector<uint64_t> slots_;
+  size_t size_ = 0;
+  size_t mask_ = 0;
+  int shift_ = 32;
+};
 
 // Live OneID -> one of its accounts. OneIDs are dense (1 .. next_oneid - 1), so this is an array
 // indexed by OneID, kNone for OneIDs that no longer name a person, and a count of the live ones.
@@ -155,19 +286,6 @@ struct AccountIdEq {
   bool operator()(uint32_t a, std::string_view b) const;
   bool operator()(std::string_view a, uint32_t b) const { return (*this)(b, a); }
 };
-struct ValueKeyHash {
-  using is_transparent = void;
-  const ResolverState* state;
-  size_t operator()(const ValueKey& key) const { return static_cast<size_t>(key.low ^ (key.high >> 7)); }
-  size_t operator()(uint32_t value) const;
-};
-struct ValueKeyEq {
-  using is_transparent = void;
-  const ResolverState* state;
-  bool operator()(uint32_t a, uint32_t b) const { return a == b; }
-  bool operator()(uint32_t a, const ValueKey& b) const;
-  bool operator()(const ValueKey& a, uint32_t b) const { return (*this)(b, a); }
-};
 struct KeyHash {
   size_t operator()(const ValueKey& key) const { return static_cast<size_t>(key.low ^ (key.high >> 7)); }
 };
@@ -179,8 +297,7 @@ struct ResolverState {
   explicit ResolverState(IdentityConfig cfg, Normalizer norm)
       : config(std::move(cfg)),
         normalizer(std::move(norm)),
-        account_index(0, AccountIdHash{this}, AccountIdEq{this}),
-        value_index(0, ValueKeyHash{this}, ValueKeyEq{this}) {}
+        account_index(0, AccountIdHash{this}, AccountIdEq{this}) {}
   ResolverState(const ResolverState&) = delete;
   ResolverState& operator=(const ResolverState&) = delete;
 
@@ -210,7 +327,7 @@ struct ResolverState {
 
   // Values.
   std::vector<ValueSlot> values;             // info and key of every value ever interned
-  absl::flat_hash_set<uint32_t, ValueKeyHash, ValueKeyEq> value_index;
+  ValueIndex value_index;
   StringArena value_text;                    // normalised text, or hash hex in hashing mode
   std::vector<std::string> scopes{""};
   internal::StringMap<uint32_t> scope_index{{"", 0}};
@@ -261,12 +378,6 @@ inline size_t AccountIdHash::operator()(uint32_t account) const {
 }
 inline bool AccountIdEq::operator()(uint32_t a, std::string_view b) const {
   return state->AccountId(a) == b;
-}
-inline size_t ValueKeyHash::operator()(uint32_t value) const {
-  return (*this)(state->values[value].key);
-}
-inline bool ValueKeyEq::operator()(uint32_t a, const ValueKey& b) const {
-  return state->values[a].key == b;
 }
 
 }  // namespace detail
