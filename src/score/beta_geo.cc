@@ -162,12 +162,15 @@ double BetaGeoModel::ProbabilityAlive(double x, double t_x, double T) const {
 }
 
 double BetaGeoModel::ConditionalExpectedPurchases(double t, double x, double t_x, double T) const {
+  return ExpectedPurchasesIfAlive(t, x, T) * ProbabilityAlive(x, t_x, T);
+}
+
+double BetaGeoModel::ExpectedPurchasesIfAlive(double t, double x, double T) const {
   const BetaGeoParams& p = params_;
   if (t == 0) return 0.0;
   const double hyp = detail::Hyp2F1(p.r + x, p.b + x, p.a + p.b + x - 1, t / (p.alpha + T + t));
-  const double first = (p.a + p.b + x - 1) / (p.a - 1) *
-                       (1.0 - hyp * std::exp((p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + t))));
-  return first * ProbabilityAlive(x, t_x, T);
+  return (p.a + p.b + x - 1) / (p.a - 1) *
+         (1.0 - hyp * std::exp((p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + t))));
 }
 
 double BetaGeoModel::ExpectedPurchases(double t) const {

@@ -171,6 +171,21 @@ CompressedRows CompressRows(absl::Span<const double> a, absl::Span<const double>
   return Finish(ua, ub, uc, uw, /*sorted=*/false);
 }
 
+DistinctIndex IndexDistinct(absl::Span<const double> a, absl::Span<const double> b, absl::Span<const double> c) {
+  DistinctIndex out;
+  const size_t n = a.size();
+  out.of_row.resize(n);
+  absl::flat_hash_map<RowKey, uint32_t> index;
+  index.reserve(std::min<size_t>(n, size_t{1} << 18));  // as in CompressRows: grows if needed
+  for (size_t i = 0; i < n; ++i) {
+    const RowKey key{Bits(a[i]), Bits(b[i]), c.empty() ? 0 : Bits(c[i])};
+    const auto [it, inserted] = index.try_emplace(key, static_cast<uint32_t>(out.distinct.size()));
+    if (inserted) out.distinct.push_back(i);
+    out.of_row[i] = it->second;
+  }
+  return out;
+}
+
 ShiftedLogs LogAndInverseOfShifted(double shift, const std::vector<double>& values) {
   ShiftedLogs out{std::vector<double>(values.size()), std::vector<double>(values.size())};
   for (size_t k = 0; k < values.size(); ++k) {

@@ -127,12 +127,15 @@ double ModifiedBetaGeoModel::ProbabilityAlive(double x, double t_x, double T) co
 }
 
 double ModifiedBetaGeoModel::ConditionalExpectedPurchases(double t, double x, double t_x, double T) const {
+  return ExpectedPurchasesIfAlive(t, x, T) * ProbabilityAlive(x, t_x, T);
+}
+
+double ModifiedBetaGeoModel::ExpectedPurchasesIfAlive(double t, double x, double T) const {
   const ModifiedBetaGeoParams& p = params_;
   if (t == 0) return 0.0;
   const double hyp = detail::Hyp2F1(p.r + x, p.b + x + 1, p.a + p.b + x, t / (p.alpha + T + t));
-  const double first = (p.a + p.b + x) / (p.a - 1) *
-                       (1.0 - hyp * std::exp((p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + t))));
-  return first * ProbabilityAlive(x, t_x, T);
+  return (p.a + p.b + x) / (p.a - 1) *
+         (1.0 - hyp * std::exp((p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + t))));
 }
 
 double ModifiedBetaGeoModel::ExpectedPurchases(double t) const {

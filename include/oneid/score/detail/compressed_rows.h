@@ -44,6 +44,15 @@ struct ShiftedLogs {
 };
 ShiftedLogs LogAndInverseOfShifted(double shift, const std::vector<double>& values);
 
+// Rows with bitwise-equal (a, b, c) (c may be empty: pairs) share any prediction made from them:
+// `distinct[k]` is the first row of the k-th distinct tuple, in order of first appearance, and
+// `of_row[i]` row i's k. Batch predictions compute once per distinct tuple and expand.
+struct DistinctIndex {
+  std::vector<size_t> distinct;
+  std::vector<uint32_t> of_row;
+};
+DistinctIndex IndexDistinct(absl::Span<const double> a, absl::Span<const double> b, absl::Span<const double> c);
+
 // Merges identical (a, b, c) rows (bitwise equal values), summing their weights (1 each when
 // `weights` is empty). The inputs must already be validated.
 CompressedRows CompressRows(absl::Span<const double> a, absl::Span<const double> b,
