@@ -9,6 +9,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <type_traits>
@@ -174,7 +175,12 @@ void BindTransactionModel(Class& cls) {
           [](const Model& m, const DoubleArray& t, const DoubleArray& x, const DoubleArray& t_x, const DoubleArray& T) {
             const score::PurchaseHistoryView view = HistoryView(x, t_x, T, std::nullopt);
             const absl::Span<const double> horizons = Horizons(t, view.frequency.size(), "t");
+            // One horizon for everyone (the usual call): the library's batch, which evaluates the
+            // 2F1 once per distinct (x, T) instead of once per customer.
+            const bool one_horizon =
+                !horizons.empty() && std::all_of(horizons.begin(), horizons.end(), [&](double h) { return h == horizons[0]; });
             return Batch([&] {
+              if (one_horizon) return score::ConditionalExpectedPurchases(m, view, horizons[0]);
               size_t i = 0;
               return score::MapHistories(view, [&](double xi, double txi, double Ti) {
                 return m.ConditionalExpectedPurchases(horizons[i++], xi, txi, Ti);

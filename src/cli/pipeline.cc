@@ -152,6 +152,7 @@ absl::StatusOr<ScoreSummary> AddScores(profile::FeatureTable& table, const Score
   summary.bg_nbd_report = scorer.transactions().report();
   summary.gamma_gamma = scorer.spend().params();
   summary.gamma_gamma_report = scorer.spend().report();
+  summary.columns = scorer.OutputColumns();
   // The rows RFM scored (at least one order and a recency): churn risk and clusters cover them.
   ONEID_ASSIGN_OR_RETURN(auto recency_score, table.Numeric("recency_score"));
   for (size_t i = 0; i < table.num_rows(); ++i) {

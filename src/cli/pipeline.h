@@ -82,12 +82,14 @@ struct ScoreSummary {
   score::FitReport bg_nbd_report;
   score::GammaGammaParams gamma_gamma;
   score::FitReport gamma_gamma_report;
+  std::vector<std::string> columns;  // the columns added, in order (ProfileScorer::OutputColumns)
 };
 
 // The score step, as the demo and 'oneid score' run it, over a profile table (the columns of
 // 'oneid profile': recency_days, frequency, monetary_total, cb_frequency, cb_recency, cb_T,
 // cb_monetary). Adds recency_score, frequency_score, monetary_score, rfm_segment (buyers only),
-// p_alive, expected_purchases_<horizon>d and clv (BG/NBD + Gamma-Gamma, days as the time unit);
+// p_alive, expected_purchases_<horizon>d, clv and p_no_purchase_7d/14d/30d (BG/NBD + Gamma-Gamma,
+// days as the time unit);
 // rows of people who never bought get NaN / "". FailedPrecondition when nobody bought; a model's
 // InvalidArgument when the data cannot be fitted.
 absl::StatusOr<ScoreSummary> AddScores(profile::FeatureTable& table, const ScoreOptions& options);

@@ -27,9 +27,11 @@ constexpr char kHelp[] =
     "Reads the profile CSV that 'oneid profile' writes, fits BG/NBD (purchase counts) and\n"
     "Gamma-Gamma (purchase values) on its buyers by maximum likelihood, scores RFM, and writes\n"
     "oneid plus: recency_score, frequency_score, monetary_score (1-5), rfm_segment,\n"
-    "p_alive, expected_purchases_<H>d and clv, the same columns the demo writes. People who never\n"
-    "bought get empty cells. The fit summary (parameters, log-likelihood, convergence) goes to\n"
-    "stdout. Feed the output to 'oneid segment' (its default value column is clv).\n"
+    "p_alive, expected_purchases_<H>d, clv and p_no_purchase_7d/14d/30d (P(no purchase in the\n"
+    "next 7/14/30 days): the same columns the demo writes. People who never bought get empty\n"
+    "cells. The fit summary (parameters, log-likelihood, convergence) goes to stdout. Feed the\n"
+    "output to 'oneid segment' (its default value column is clv; an audience rule can read any\n"
+    "score, e.g. 'p_no_purchase_30d > 0.8').\n"
     "\n"
     "Columns read (others are ignored): oneid, recency_days, frequency, monetary_total,\n"
     "cb_frequency, cb_recency, cb_T, cb_monetary (see docs/profile.md). An empty cell is 'not\n"
@@ -245,8 +247,7 @@ int RunScore(const std::vector<std::string>& args) {
   if (!summary.ok()) return Fail(std::string(summary.status().message()));
   progress.Step("scored", clock.Lap());
 
-  const std::vector<std::string> columns = {"recency_score", "frequency_score", "monetary_score", "rfm_segment",
-                                            "p_alive", ExpectedPurchasesColumn(options.horizon_days), "clv"};
+  const std::vector<std::string>& columns = summary->columns;
   // Profile columns copied through with --keep-profile: all but oneid and any the scores replace.
   std::vector<size_t> kept;
   if (keep) {

@@ -98,7 +98,24 @@ CompressedRows Finish(const std::vector<double>& ua, const std::vector<double>& 
     rows.group.push_back(static_cast<uint32_t>(rows.distinct_a.size() - 1));
     rows.total_weight += uw[i];
   }
-  auto index_values = [](const std::vector<double>& values, std::vector<double>* distinct, std::vector<uint32_t>* idx) {
+  auto index_values = [sorted](const std::vector<double>& values, std::vector<double>* distinct,
+                               std::vector<uint32_t>* idx) {
+    // Whole numbers below 2^21 (the packed path, `sorted`) over a modest range: a table indexed by
+    // value replaces the sort and the binary searches, with the same result.
+    const double max_value = values.empty() ? 0.0 : *std::max_element(values.begin(), values.end());
+    if (sorted && max_value < double(values.size()) * 8 + 65536) {
+      std::vector<uint32_t> slot(static_cast<size_t>(max_value) + 1, 0);
+      for (double v : values) slot[static_cast<size_t>(v)] = 1;
+      distinct->clear();
+      for (size_t v = 0; v < slot.size(); ++v) {
+        if (slot[v] == 0) continue;
+        slot[v] = static_cast<uint32_t>(distinct->size());
+        distinct->push_back(static_cast<double>(v));
+      }
+      idx->resize(values.size());
+      for (size_t i = 0; i < values.size(); ++i) (*idx)[i] = slot[static_cast<size_t>(values[i])];
+      return;
+    }
     *distinct = values;
     std::sort(distinct->begin(), distinct->end());
     distinct->erase(std::unique(distinct->begin(), distinct->end()), distinct->end());
@@ -169,6 +186,21 @@ CompressedRows CompressRows(absl::Span<const double> a, absl::Span<const double>
     }
   }
   return Finish(ua, ub, uc, uw, /*sorted=*/false);
+}
+
+DistinctIndex IndexDistinct(absl::Span<const double> a, absl::Span<const double> b, absl::Span<const double> c) {
+  DistinctIndex out;
+  const size_t n = a.size();
+  out.of_row.resize(n);
+  absl::flat_hash_map<RowKey, uint32_t> index;
+  index.reserve(std::min<size_t>(n, size_t{1} << 18));  // as in CompressRows: grows if needed
+  for (size_t i = 0; i < n; ++i) {
+    const RowKey key{Bits(a[i]), Bits(b[i]), c.empty() ? 0 : Bits(c[i])};
+    const auto [it, inserted] = index.try_emplace(key, static_cast<uint32_t>(out.distinct.size()));
+    if (inserted) out.distinct.push_back(i);
+    out.of_row[i] = it->second;
+  }
+  return out;
 }
 
 ShiftedLogs LogAndInverseOfShifted(double shift, const std::vector<double>& values) {

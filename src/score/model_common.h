@@ -19,12 +19,29 @@
 #include "absl/strings/str_cat.h"
 #include "oneid/score/detail/compressed_rows.h"
 #include "oneid/score/detail/optimizer.h"
+#include "oneid/score/detail/special_functions.h"
 #include "oneid/score/fit_report.h"
 
 namespace oneid {
 inline namespace v0 {
 namespace score {
 namespace detail {
+
+// The horizons of BG/NBD and MBG/NBD given P(alive). The two differ only in the dropout
+// probability's posterior given alive, p ~ Beta(a, b + x + shift) (shift 0 for BG/NBD, 1 for
+// MBG/NBD). While alive the purchase rate is Gamma(r + x, alpha + T) and dropout follows purchases,
+// so a customer alive at T who buys nothing in h is still alive:
+//   P(no purchase in h) = 1 - P(alive) + P(alive) ((alpha+T)/(alpha+T+h))^(r+x)
+//   P(alive at T+t) = P(alive) ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x+shift; a+b+x+shift; t/(alpha+T+t))
+inline double BetaGeoFamilyNoPurchase(double alive, double r, double alpha, double x, double T, double h) {
+  return 1.0 - alive + alive * std::exp((r + x) * (std::log(alpha + T) - std::log(alpha + T + h)));
+}
+inline double BetaGeoFamilyAliveAt(double alive, double r, double alpha, double a, double b, double shift, double x,
+                                   double T, double t) {
+  if (t == 0) return alive;
+  const double hyp = Hyp2F1(r + x, b + x + shift, a + b + x + shift, t / (alpha + T + t));
+  return alive * std::exp((r + x) * (std::log(alpha + T) - std::log(alpha + T + t))) * hyp;
+}
 
 // InvalidArgument unless every parameter is finite and > 0.
 inline absl::Status CheckParams(std::string_view model, std::span<const std::string_view> names,

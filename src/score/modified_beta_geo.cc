@@ -26,57 +26,24 @@ double ModifiedBetaGeoLogLikelihood(const CompressedRows& rows, const Eigen::Vec
   using boost::math::digamma;
   const double r = params[0], alpha = params[1], a = params[2], b = params[3];
   const size_t groups = rows.distinct_a.size();
-  std::vector<double> constant(groups), log_a4(groups), d_r(groups), d_a(groups), d_b(groups);
+  BetaGeoFamilyTerms terms{std::vector<double>(groups), std::vector<double>(groups), std::vector<double>(groups),
+                           std::vector<double>(groups), std::vector<double>(groups), 0.0, true};
   const double lgamma_r = std::lgamma(r), lgamma_b = std::lgamma(b), lgamma_ab = std::lgamma(a + b);
   const double digamma_r = gradient ? digamma(r) : 0, digamma_b = gradient ? digamma(b) : 0,
                digamma_ab = gradient ? digamma(a + b) : 0;
   const double log_alpha = std::log(alpha), log_a = std::log(a);
   for (size_t g = 0; g < groups; ++g) {
     const double x = rows.distinct_a[g];
-    constant[g] = std::lgamma(r + x) - lgamma_r + r * log_alpha + lgamma_ab + std::lgamma(b + x + 1) - lgamma_b -
-                  std::lgamma(a + b + x + 1);
-    log_a4[g] = log_a - std::log(b + x);
+    terms.constant[g] = std::lgamma(r + x) - lgamma_r + r * log_alpha + lgamma_ab + std::lgamma(b + x + 1) - lgamma_b -
+                        std::lgamma(a + b + x + 1);
+    terms.log_a4[g] = log_a - std::log(b + x);
     if (gradient != nullptr) {
-      d_r[g] = digamma(r + x) - digamma_r + log_alpha;
-      d_a[g] = digamma_ab - digamma(a + b + x + 1);
-      d_b[g] = digamma_ab + digamma(b + x + 1) - digamma_b - digamma(a + b + x + 1);
+      terms.d_r[g] = digamma(r + x) - digamma_r + log_alpha;
+      terms.d_a[g] = digamma_ab - digamma(a + b + x + 1);
+      terms.d_b[g] = digamma_ab + digamma(b + x + 1) - digamma_b - digamma(a + b + x + 1);
     }
   }
-  // ln(alpha + t) and 1/(alpha + t) once per distinct recency and age.
-  const ShiftedLogs at_tx = LogAndInverseOfShifted(alpha, rows.ValuesOfB());
-  const ShiftedLogs at_T = LogAndInverseOfShifted(alpha, rows.ValuesOfC());
-  double ll = 0, g_r = 0, g_alpha = 0, g_a = 0, g_b = 0;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const uint32_t g = rows.group[i];
-    const double x = rows.a[i], w = rows.weight[i];
-    const double log_alpha_T = at_T.log[rows.CIndex(i)], log_alpha_tx = at_tx.log[rows.BIndex(i)];
-    const double a3 = -(r + x) * log_alpha_T;
-    const double d = log_a4[g] - (r + x) * (log_alpha_tx - log_alpha_T);  // A4 - A3
-    double tail, w4;
-    if (d > 0) {
-      const double e = std::exp(-d);
-      tail = a3 + d + std::log1p(e);
-      w4 = 1.0 / (1.0 + e);
-    } else {
-      const double e = std::exp(d);
-      tail = a3 + std::log1p(e);
-      w4 = e / (1.0 + e);
-    }
-    ll += w * (constant[g] + tail);
-    if (gradient != nullptr) {
-      const double w3 = 1.0 - w4;
-      const double inv_T = at_T.inverse[rows.CIndex(i)], inv_tx = at_tx.inverse[rows.BIndex(i)];
-      g_r += w * (d_r[g] - w3 * log_alpha_T - w4 * log_alpha_tx);
-      g_alpha += w * (r / alpha - (r + x) * (w3 * inv_T + w4 * inv_tx));
-      g_a += w * (d_a[g] + w4 / a);
-      g_b += w * (d_b[g] - w4 / (b + x));
-    }
-  }
-  if (gradient != nullptr) {
-    gradient->resize(4);
-    *gradient << g_r, g_alpha, g_a, g_b;
-  }
-  return ll;
+  return BetaGeoFamilyRowSum(rows, r, alpha, a, b, terms, gradient);
 }
 
 }  // namespace detail
@@ -127,12 +94,15 @@ double ModifiedBetaGeoModel::ProbabilityAlive(double x, double t_x, double T) co
 }
 
 double ModifiedBetaGeoModel::ConditionalExpectedPurchases(double t, double x, double t_x, double T) const {
+  return ExpectedPurchasesIfAlive(t, x, T) * ProbabilityAlive(x, t_x, T);
+}
+
+double ModifiedBetaGeoModel::ExpectedPurchasesIfAlive(double t, double x, double T) const {
   const ModifiedBetaGeoParams& p = params_;
   if (t == 0) return 0.0;
   const double hyp = detail::Hyp2F1(p.r + x, p.b + x + 1, p.a + p.b + x, t / (p.alpha + T + t));
-  const double first = (p.a + p.b + x) / (p.a - 1) *
-                       (1.0 - hyp * std::exp((p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + t))));
-  return first * ProbabilityAlive(x, t_x, T);
+  return (p.a + p.b + x) / (p.a - 1) *
+         (1.0 - hyp * std::exp((p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + t))));
 }
 
 double ModifiedBetaGeoModel::ExpectedPurchases(double t) const {
@@ -159,17 +129,12 @@ double ModifiedBetaGeoModel::ProbabilityOfPurchases(int n, double t) const {
 }
 
 double ModifiedBetaGeoModel::ProbabilityNoPurchase(double h, double x, double t_x, double T) const {
-  const ModifiedBetaGeoParams& p = params_;
-  const double alive = ProbabilityAlive(x, t_x, T);
-  return 1.0 - alive + alive * std::exp((p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + h)));
+  return detail::BetaGeoFamilyNoPurchase(ProbabilityAlive(x, t_x, T), params_.r, params_.alpha, x, T, h);
 }
 
 double ModifiedBetaGeoModel::ProbabilityAliveAt(double t, double x, double t_x, double T) const {
   const ModifiedBetaGeoParams& p = params_;
-  const double alive = ProbabilityAlive(x, t_x, T);
-  if (t == 0) return alive;
-  const double hyp = detail::Hyp2F1(p.r + x, p.b + x + 1, p.a + p.b + x + 1, t / (p.alpha + T + t));
-  return alive * std::exp((p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + T + t))) * hyp;
+  return detail::BetaGeoFamilyAliveAt(ProbabilityAlive(x, t_x, T), p.r, p.alpha, p.a, p.b, /*shift=*/1, x, T, t);
 }
 
 std::string ModifiedBetaGeoModel::Save() const {

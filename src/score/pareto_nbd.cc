@@ -177,13 +177,17 @@ double ParetoNbdModel::ProbabilityAlive(double x, double t_x, double T) const {
 }
 
 double ParetoNbdModel::ConditionalExpectedPurchases(double t, double x, double t_x, double T) const {
+  return ExpectedPurchasesIfAlive(t, x, T) * ProbabilityAlive(x, t_x, T);
+}
+
+double ParetoNbdModel::ExpectedPurchasesIfAlive(double t, double x, double T) const {
   const ParetoNbdParams& p = params_;
   if (t == 0) return 0.0;
   const double log_ratio = std::log((p.beta + T) / (p.beta + T + t));
   // (1 - ((beta+T)/(beta+T+t))^(s-1)) / (s-1), continuous at s = 1 (where it is -log_ratio).
   const double s1 = p.s - 1;
   const double horizon = std::abs(s1) < 1e-10 ? -log_ratio : -std::expm1(s1 * log_ratio) / s1;
-  return (p.r + x) * (p.beta + T) / (p.alpha + T) * horizon * ProbabilityAlive(x, t_x, T);
+  return (p.r + x) * (p.beta + T) / (p.alpha + T) * horizon;
 }
 
 double ParetoNbdModel::ExpectedPurchases(double t) const {

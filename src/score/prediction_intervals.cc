@@ -2,7 +2,6 @@
 #include "oneid/score/prediction_intervals.h"
 
 #include <array>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -12,9 +11,9 @@
 
 #include <boost/math/distributions/normal.hpp>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "oneid/score/beta_geo.h"
+#include "oneid/score/detail/compressed_rows.h"
 #include "oneid/score/modified_beta_geo.h"
 #include "oneid/score/pareto_nbd.h"
 
@@ -83,52 +82,28 @@ double Quadratic(const std::array<double, N>& g, const std::array<std::array<dou
   return std::max(v, 0.0);
 }
 
-// Rows with identical (x, t_x, T) share a prediction: `distinct[k]` is a representative row and
-// `of_row[i]` row i's k.
-struct DistinctHistories {
-  std::vector<size_t> distinct;
-  std::vector<uint32_t> of_row;
+// One factor of a prediction and its gradient in log-parameters, per distinct row of an index.
+template <size_t N>
+struct Factor {
+  std::vector<double> values;
+  std::vector<std::array<double, N>> gradients;
 };
 
-struct HistoryKey {
-  uint64_t x, t_x, T;
-  bool operator==(const HistoryKey&) const = default;
-  template <typename H>
-  friend H AbslHashValue(H h, const HistoryKey& k) {
-    return H::combine(std::move(h), k.x, k.t_x, k.T);
-  }
-};
-
-uint64_t Bits(double v) { return std::bit_cast<uint64_t>(v == 0.0 ? 0.0 : v); }
-
-DistinctHistories Distinct(const PurchaseHistoryView& h) {
-  DistinctHistories out;
-  const size_t n = h.frequency.size();
-  out.of_row.resize(n);
-  absl::flat_hash_map<HistoryKey, uint32_t> index;
-  index.reserve(n / 4 + 16);
-  for (size_t i = 0; i < n; ++i) {
-    const auto [it, inserted] = index.try_emplace(HistoryKey{Bits(h.frequency[i]), Bits(h.recency[i]), Bits(h.age[i])},
-                                                  static_cast<uint32_t>(out.distinct.size()));
-    if (inserted) out.distinct.push_back(i);
-    out.of_row[i] = it->second;
-  }
-  return out;
-}
-
-// Value and gradient in log-parameters of `predict(model, x, t_x, T)` per distinct history.
+// `predict(model, x, t_x, T)` and its forward-difference gradient at each distinct row of `d`.
 template <typename Model, size_t N, typename Predict>
-void ValuesAndGradients(const Perturbed<Model, N>& perturbed, const PurchaseHistoryView& h, const DistinctHistories& d,
-                        Predict&& predict, std::vector<double>* values, std::vector<std::array<double, N>>* gradients) {
-  values->resize(d.distinct.size());
-  gradients->resize(d.distinct.size());
+Factor<N> PerDistinct(const Perturbed<Model, N>& perturbed, const PurchaseHistoryView& h,
+                      const detail::DistinctIndex& d, Predict&& predict) {
+  Factor<N> out;
+  out.values.resize(d.distinct.size());
+  out.gradients.resize(d.distinct.size());
   for (size_t k = 0; k < d.distinct.size(); ++k) {
     const size_t row = d.distinct[k];
     const double x = h.frequency[row], t_x = h.recency[row], T = h.age[row];
     const double base = predict(perturbed.models[0], x, t_x, T);
-    (*values)[k] = base;
-    for (size_t i = 0; i < N; ++i) (*gradients)[k][i] = (predict(perturbed.models[1 + i], x, t_x, T) - base) / kLogStep;
+    out.values[k] = base;
+    for (size_t i = 0; i < N; ++i) out.gradients[k][i] = (predict(perturbed.models[1 + i], x, t_x, T) - base) / kLogStep;
   }
+  return out;
 }
 
 enum class Scale { kLog, kLogit };
@@ -155,22 +130,34 @@ absl::StatusOr<double> NormalQuantile(double level) {
   return boost::math::quantile(boost::math::normal_distribution<double>(), 0.5 + level / 2);
 }
 
-// Per-customer and total intervals of a prediction that depends on the transaction model only.
-template <typename Model, typename Predict>
-absl::StatusOr<PredictionIntervals> TransactionIntervals(const Model& model, const PurchaseHistoryView& histories,
-                                                         double level, Scale scale, Predict&& predict) {
+// Every prediction here is P(alive | x, t_x, T) times a factor of (x, T) given alive (1 for P(alive)
+// itself), times the expected spend for CLV. The transaction model's parts are computed once per distinct
+// history and per distinct (x, T), as the point predictions are; the spend part per customer.
+template <typename Model, typename IfAlive>
+absl::StatusOr<PredictionIntervals> FactoredIntervals(const Model& model, const PurchaseHistoryView& histories,
+                                                      double level, Scale scale, IfAlive&& if_alive,
+                                                      const GammaGammaModel* spend = nullptr,
+                                                      absl::Span<const double> monetary_value = {}) {
   if (absl::Status s = ValidatePurchaseHistory(histories); !s.ok()) return s;
   absl::StatusOr<double> z = NormalQuantile(level);
   if (!z.ok()) return z.status();
-  auto perturbed = Perturb(model, "transaction");
-  if (!perturbed.ok()) return perturbed.status();
+  auto tx = Perturb(model, "transaction");
+  if (!tx.ok()) return tx.status();
   constexpr size_t N = 4;
-  const DistinctHistories d = Distinct(histories);
-  std::vector<double> values;
-  std::vector<std::array<double, N>> gradients;
-  ValuesAndGradients(*perturbed, histories, d, predict, &values, &gradients);
-  std::vector<double> se(values.size());
-  for (size_t k = 0; k < values.size(); ++k) se[k] = std::sqrt(Quadratic(gradients[k], perturbed->log_covariance));
+  // The Gamma-Gamma part (only for CLV): its own parameters, independent of the transaction fit's.
+  absl::StatusOr<Perturbed<GammaGammaModel, 3>> gg = Perturbed<GammaGammaModel, 3>{};
+  if (spend != nullptr) {
+    gg = Perturb(*spend, "Gamma-Gamma");
+    if (!gg.ok()) return gg.status();
+  }
+  const detail::DistinctIndex by_history = detail::IndexDistinct(histories.frequency, histories.recency, histories.age);
+  const detail::DistinctIndex by_pair = detail::IndexDistinct(histories.frequency, histories.age, {});
+  const Factor<N> alive = PerDistinct(*tx, histories, by_history, [&](const Model& m, double x, double t_x, double T) {
+    return m.ProbabilityAlive(x, t_x, T);
+  });
+  const Factor<N> given_alive = PerDistinct(*tx, histories, by_pair, [&](const Model& m, double x, double, double T) {
+    return if_alive(m, x, T);
+  });
 
   PredictionIntervals out;
   out.level = level;
@@ -179,16 +166,39 @@ absl::StatusOr<PredictionIntervals> TransactionIntervals(const Model& model, con
   out.lower.resize(n);
   out.upper.resize(n);
   out.standard_error.resize(n);
-  std::array<double, N> total_gradient{};
+  std::array<double, N> total_tx{};
+  std::array<double, 3> total_gg{};
   for (size_t i = 0; i < n; ++i) {
-    const uint32_t k = d.of_row[i];
-    out.estimate[i] = values[k];
-    out.standard_error[i] = se[k];
-    std::tie(out.lower[i], out.upper[i]) = Bounds(values[k], se[k], *z, scale);
-    out.total += values[k];
-    for (size_t j = 0; j < N; ++j) total_gradient[j] += gradients[k][j];
+    const uint32_t h = by_history.of_row[i], p = by_pair.of_row[i];
+    const double a = alive.values[h], b = given_alive.values[p];
+    // d(a b)/dtheta = a' b + a b'; the spend multiplies both and has its own gradient.
+    double spend_value = 1.0;
+    std::array<double, 3> gg_gradient{};
+    if (spend != nullptr) {
+      const double x = histories.frequency[i], m = monetary_value[i];
+      spend_value = gg->models[0].ConditionalExpectedAverageProfit(x, m);
+      for (size_t j = 0; j < 3; ++j) {
+        gg_gradient[j] = (gg->models[1 + j].ConditionalExpectedAverageProfit(x, m) - spend_value) / kLogStep * a * b;
+      }
+    }
+    std::array<double, N> tx_gradient;
+    for (size_t j = 0; j < N; ++j) {
+      tx_gradient[j] = spend_value * (alive.gradients[h][j] * b + a * given_alive.gradients[p][j]);
+    }
+    const double value = a * b * spend_value;  // the point predictions' order of operations
+    double variance = Quadratic(tx_gradient, tx->log_covariance);
+    if (spend != nullptr) variance += Quadratic(gg_gradient, gg->log_covariance);
+    const double se = std::sqrt(variance);
+    out.estimate[i] = value;
+    out.standard_error[i] = se;
+    std::tie(out.lower[i], out.upper[i]) = Bounds(value, se, *z, scale);
+    out.total += value;
+    for (size_t j = 0; j < N; ++j) total_tx[j] += tx_gradient[j];
+    for (size_t j = 0; j < 3; ++j) total_gg[j] += gg_gradient[j];
   }
-  out.total_standard_error = std::sqrt(Quadratic(total_gradient, perturbed->log_covariance));
+  double total_variance = Quadratic(total_tx, tx->log_covariance);
+  if (spend != nullptr) total_variance += Quadratic(total_gg, gg->log_covariance);
+  out.total_standard_error = std::sqrt(total_variance);
   std::tie(out.total_lower, out.total_upper) = Bounds(out.total, out.total_standard_error, *z, Scale::kLog);
   return out;
 }
@@ -200,19 +210,15 @@ absl::StatusOr<PredictionIntervals> ExpectedPurchasesIntervals(const Transaction
                                                                const PurchaseHistoryView& histories, double t,
                                                                double level) {
   if (!std::isfinite(t) || t < 0) return absl::InvalidArgumentError("t must be finite and >= 0");
-  return TransactionIntervals(model, histories, level, Scale::kLog,
-                              [t](const TransactionModel& m, double x, double t_x, double T) {
-                                return m.ConditionalExpectedPurchases(t, x, t_x, T);
-                              });
+  return FactoredIntervals(model, histories, level, Scale::kLog,
+                           [t](const TransactionModel& m, double x, double T) { return m.ExpectedPurchasesIfAlive(t, x, T); });
 }
 
 template <typename TransactionModel>
 absl::StatusOr<PredictionIntervals> ProbabilityAliveIntervals(const TransactionModel& model,
                                                               const PurchaseHistoryView& histories, double level) {
-  return TransactionIntervals(model, histories, level, Scale::kLogit,
-                              [](const TransactionModel& m, double x, double t_x, double T) {
-                                return m.ProbabilityAlive(x, t_x, T);
-                              });
+  return FactoredIntervals(model, histories, level, Scale::kLogit,
+                           [](const TransactionModel&, double, double) { return 1.0; });
 }
 
 template <typename TransactionModel>
@@ -221,63 +227,11 @@ absl::StatusOr<PredictionIntervals> CustomerLifetimeValueIntervals(const Transac
                                                                    const PurchaseHistoryView& histories,
                                                                    absl::Span<const double> monetary_value,
                                                                    const ClvOptions& options, double level) {
-  // Validates the histories, the options and the monetary column, as the point prediction does.
-  absl::StatusOr<std::vector<double>> point = CustomerLifetimeValue(transactions, spend, histories, monetary_value, options);
-  if (!point.ok()) return point.status();
-  absl::StatusOr<double> z = NormalQuantile(level);
-  if (!z.ok()) return z.status();
-  auto tx = Perturb(transactions, "transaction");
-  if (!tx.ok()) return tx.status();
-  auto gg = Perturb(spend, "Gamma-Gamma");
-  if (!gg.ok()) return gg.status();
-  // CLV = E[spend | x, m] * S(x, t_x, T), S the discounted expected purchases: S and its gradient
-  // once per distinct history, the spend part per customer.
-  const DistinctHistories d = Distinct(histories);
-  std::vector<double> s_values;
-  std::vector<std::array<double, 4>> s_gradients;
-  ValuesAndGradients(*tx, histories, d, [&options](const TransactionModel& m, double x, double t_x, double T) {
-    double discounted = 0, before = 0;
-    for (int month = 1; month <= options.months; ++month) {
-      const double purchases = m.ConditionalExpectedPurchases(month * options.periods_per_month, x, t_x, T);
-      discounted += (purchases - before) / std::pow(1.0 + options.monthly_discount_rate, month);
-      before = purchases;
-    }
-    return discounted;
-  }, &s_values, &s_gradients);
-
-  PredictionIntervals out;
-  out.level = level;
-  const size_t n = histories.frequency.size();
-  out.estimate.resize(n);
-  out.lower.resize(n);
-  out.upper.resize(n);
-  out.standard_error.resize(n);
-  std::array<double, 4> total_tx{};
-  std::array<double, 3> total_gg{};
-  for (size_t i = 0; i < n; ++i) {
-    const uint32_t k = d.of_row[i];
-    const double x = histories.frequency[i], m = monetary_value[i];
-    const double spend_value = gg->models[0].ConditionalExpectedAverageProfit(x, m);
-    std::array<double, 3> spend_gradient;
-    for (size_t j = 0; j < 3; ++j) {
-      spend_gradient[j] = (gg->models[1 + j].ConditionalExpectedAverageProfit(x, m) - spend_value) / kLogStep;
-    }
-    std::array<double, 4> tx_gradient;
-    for (size_t j = 0; j < 4; ++j) tx_gradient[j] = spend_value * s_gradients[k][j];
-    for (size_t j = 0; j < 3; ++j) spend_gradient[j] *= s_values[k];
-    const double value = spend_value * s_values[k];
-    const double se = std::sqrt(Quadratic(tx_gradient, tx->log_covariance) + Quadratic(spend_gradient, gg->log_covariance));
-    out.estimate[i] = value;
-    out.standard_error[i] = se;
-    std::tie(out.lower[i], out.upper[i]) = Bounds(value, se, *z, Scale::kLog);
-    out.total += value;
-    for (size_t j = 0; j < 4; ++j) total_tx[j] += tx_gradient[j];
-    for (size_t j = 0; j < 3; ++j) total_gg[j] += spend_gradient[j];
-  }
-  out.total_standard_error =
-      std::sqrt(Quadratic(total_tx, tx->log_covariance) + Quadratic(total_gg, gg->log_covariance));
-  std::tie(out.total_lower, out.total_upper) = Bounds(out.total, out.total_standard_error, *z, Scale::kLog);
-  return out;
+  if (absl::Status s = ValidateClvInputs(histories, monetary_value, options); !s.ok()) return s;
+  return FactoredIntervals(
+      transactions, histories, level, Scale::kLog,
+      [&options](const TransactionModel& m, double x, double T) { return DiscountedPurchasesIfAlive(m, x, T, options); },
+      &spend, monetary_value);
 }
 
 #define ONEID_INSTANTIATE_INTERVALS(Model)                                                                         \

@@ -70,6 +70,9 @@ absl::StatusOr<ProfileScorer> ProfileScorer::Fit(const profile::FeatureTable& ba
   if (options.expected_purchases_column.empty()) {
     return absl::InvalidArgumentError("expected_purchases_column is empty");
   }
+  for (int h : options.no_purchase_days) {
+    if (h <= 0) return absl::InvalidArgumentError(absl::StrCat("no_purchase_days has ", h, "; every horizon must be > 0"));
+  }
   ONEID_RETURN_IF_ERROR(ValidateClvOptions(options.clv));
   ONEID_ASSIGN_OR_RETURN(const Inputs in, ReadInputs(base));
 
@@ -129,8 +132,10 @@ absl::StatusOr<ProfileScorer> ProfileScorer::Fit(const profile::FeatureTable& ba
 }
 
 std::vector<std::string> ProfileScorer::OutputColumns() const {
-  return {"recency_score", "frequency_score", "monetary_score", "rfm_segment",
-          "p_alive",       options_.expected_purchases_column,  "clv"};
+  std::vector<std::string> columns = {"recency_score", "frequency_score", "monetary_score", "rfm_segment",
+                                      "p_alive",       options_.expected_purchases_column,  "clv"};
+  for (int h : options_.no_purchase_days) columns.push_back(absl::StrCat("p_no_purchase_", h, "d"));
+  return columns;
 }
 
 absl::Status ProfileScorer::Apply(profile::FeatureTable& table) const {
@@ -139,6 +144,7 @@ absl::Status ProfileScorer::Apply(profile::FeatureTable& table) const {
   std::vector<size_t> rfm_rows;
   std::vector<double> r, f, m;
   std::vector<double> p_alive(n, kNaN), expected(n, kNaN), clv(n, kNaN);
+  std::vector<std::vector<double>> no_purchase(options_.no_purchase_days.size(), std::vector<double>(n, kNaN));
   for (size_t row = 0; row < n; ++row) {
     if (HasRfm(in, row)) {
       rfm_rows.push_back(row);
@@ -153,6 +159,9 @@ absl::Status ProfileScorer::Apply(profile::FeatureTable& table) const {
     p_alive[row] = transactions_.ProbabilityAlive(x, t_x, T);
     expected[row] = transactions_.ConditionalExpectedPurchases(options_.expected_purchases_days, x, t_x, T);
     clv[row] = CustomerLifetimeValue(transactions_, spend_, x, t_x, T, zbar, options_.clv);
+    for (size_t h = 0; h < no_purchase.size(); ++h) {
+      no_purchase[h][row] = transactions_.ProbabilityNoPurchase(options_.no_purchase_days[h], x, t_x, T);
+    }
   }
   std::vector<double> r_score(n, kNaN), f_score(n, kNaN), m_score(n, kNaN);
   std::vector<std::string> segment(n);
@@ -175,7 +184,12 @@ absl::Status ProfileScorer::Apply(profile::FeatureTable& table) const {
   ONEID_RETURN_IF_ERROR(table.SetText("rfm_segment", std::move(segment)));
   ONEID_RETURN_IF_ERROR(table.SetNumeric("p_alive", std::move(p_alive)));
   ONEID_RETURN_IF_ERROR(table.SetNumeric(options_.expected_purchases_column, std::move(expected)));
-  return table.SetNumeric("clv", std::move(clv));
+  ONEID_RETURN_IF_ERROR(table.SetNumeric("clv", std::move(clv)));
+  const std::vector<std::string> columns = OutputColumns();
+  for (size_t h = 0; h < no_purchase.size(); ++h) {
+    ONEID_RETURN_IF_ERROR(table.SetNumeric(columns[columns.size() - no_purchase.size() + h], std::move(no_purchase[h])));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace score

@@ -80,7 +80,7 @@ grep -q "3000 OneIDs" "$work/log.resolve" || { cat "$work/log.resolve"; fail "re
 "$oneid" score --profiles "$work/profiles.csv" --out "$work/scores.csv" --quiet >"$work/fit.txt" 2>"$work/log.score" \
   || { cat "$work/log.score"; fail "score"; }
 [ "$(head -1 "$work/scores.csv")" = \
-  "oneid,recency_score,frequency_score,monetary_score,rfm_segment,p_alive,expected_purchases_90d,clv" ] \
+  "oneid,recency_score,frequency_score,monetary_score,rfm_segment,p_alive,expected_purchases_90d,clv,p_no_purchase_7d,p_no_purchase_14d,p_no_purchase_30d" ] \
   || { head -1 "$work/scores.csv"; fail "score header"; }
 [ "$(wc -l < "$work/scores.csv")" -eq 3001 ] || fail "score: one row per profile"
 grep -q "^BG/NBD (time unit: day): r " "$work/fit.txt" || { cat "$work/fit.txt"; fail "fit summary"; }
@@ -93,6 +93,8 @@ awk -F, 'NR > 1 {
   if ($6 < 0 || $6 > 1) bad = "p_alive out of [0,1]: " $0;
   if ($7 < 0 || $8 < 0) bad = "negative expectation: " $0;
   if ($5 == "") bad = "buyer without rfm_segment: " $0;
+  # P(no purchase in 7 >= 14 >= 30 days) >= 1 - P(alive): a churn horizon is a probability.
+  if (!($9 >= $10 && $10 >= $11 && $11 >= 1 - $6 - 1e-12 && $9 <= 1)) bad = "p_no_purchase out of order: " $0;
   buyers++
 } END { if (bad) { print bad; exit 1 } if (buyers < 2000 || nb < 200) { print buyers, nb; exit 1 } }' \
   "$work/scores.csv" || fail "score values"
@@ -139,6 +141,14 @@ for c in lifecycle_stage clv_decile value_tier in_audience; do
   grep -q "$c" <(head -1 "$work/segments.csv") || { head -1 "$work/segments.csv"; fail "segment column $c"; }
 done
 [ "$(wc -l < "$work/segments.csv")" -eq 3001 ] || fail "segment: one row per profile"
+# A churn-horizon rule (issue 16): the audience is exactly the buyers with P(no purchase in 30 days) > 0.8.
+"$oneid" segment --profiles "$work/scores.csv" --out "$work/lapsing.csv" --audience "p_no_purchase_30d > 0.8" \
+  --audience-name lapsing --value-column none --no-lifecycle --no-tags --quiet 2>"$work/log.lapsing" \
+  || { cat "$work/log.lapsing"; fail "segment on p_no_purchase_30d"; }
+want=$(awk -F, 'NR > 1 && $11 != "" && $11 > 0.8 { n++ } END { print n + 0 }' "$work/scores.csv")
+lap=$(col "$work/lapsing.csv" lapsing)
+got=$(awk -F, -v c="$lap" 'NR > 1 && $c == 1 { n++ } END { print n + 0 }' "$work/lapsing.csv")
+[ "$want" -gt 0 ] && [ "$got" -eq "$want" ] || fail "p_no_purchase_30d > 0.8: $got in the audience, $want expected"
 # The scores alone also feed segment's value tiers.
 "$oneid" segment --profiles "$work/scores.csv" --out "$work/tiers.csv" --no-lifecycle --no-tags --quiet 2>/dev/null \
   || fail "segment on the scores alone"

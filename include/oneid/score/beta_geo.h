@@ -50,6 +50,10 @@ class BetaGeoModel {
 
   // E[X(T, T+t) | x, t_x, T]: expected purchases in the next t time units (FHL 2005, eq. 10).
   double ConditionalExpectedPurchases(double t, double x, double t_x, double T) const;
+  // E[X(T, T+t) | alive at T, x, T]: ConditionalExpectedPurchases is ProbabilityAlive times this.
+  // It does not depend on t_x, so batch predictions (CLV, intervals) compute it once per distinct
+  // (x, T), which a log summarised in days has few of, and P(alive) once per distinct history.
+  double ExpectedPurchasesIfAlive(double t, double x, double T) const;
   // P(alive at T | x, t_x, T) (FHL 2005 technical note, "Computing P(alive)"); 1 when x = 0.
   double ProbabilityAlive(double x, double t_x, double T) const;
   // E[X(t)] for a customer observed from her first purchase (FHL 2005, eq. 9).

@@ -56,6 +56,10 @@ class ParetoNbdModel {
   // E[X(T, T+t) | x, t_x, T] = (r+x)(beta+T) / ((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)]
   // P(alive) (Schmittlein et al. 1987; the log form at s = 1).
   double ConditionalExpectedPurchases(double t, double x, double t_x, double T) const;
+  // E[X(T, T+t) | alive at T, x, T]: ConditionalExpectedPurchases is ProbabilityAlive times this.
+  // It does not depend on t_x, so batch predictions (CLV, intervals) compute it once per distinct
+  // (x, T), which a log summarised in days has few of, and P(alive) once per distinct history.
+  double ExpectedPurchasesIfAlive(double t, double x, double T) const;
   // E[X(t)] = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)] for a new customer.
   double ExpectedPurchases(double t) const;
   // P(X(T, T+t) = n | x, t_x, T): lifetimes' conditional_probability_of_n_purchases_up_to_time.

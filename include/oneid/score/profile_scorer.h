@@ -19,6 +19,8 @@
 //   p_alive                                         BG/NBD P(alive) (NaN: never bought)
 //   expected_purchases_90d (options)                BG/NBD expected purchase days in the horizon
 //   clv                                             discounted CLV, BG/NBD x Gamma-Gamma
+//   p_no_purchase_7d, _14d, _30d (options)          BG/NBD P(no purchase in the next h days), the
+//                                                   churn horizons a rule like p_no_purchase_30d > 0.8 reads
 //
 // Thread safety: a fitted scorer is immutable; Apply may run concurrently on different tables.
 #ifndef ONEID_SCORE_PROFILE_SCORER_H_
@@ -46,6 +48,8 @@ struct ProfileScorerOptions {
   // Horizon (days) of the expected-purchases column, and that column's name.
   double expected_purchases_days = 90;
   std::string expected_purchases_column = "expected_purchases_90d";
+  // Horizons (days) of the p_no_purchase_<h>d columns: P(no purchase in the next h days).
+  std::vector<int> no_purchase_days = {7, 14, 30};
   // Days are the models' time unit, so a month is 30 units.
   ClvOptions clv = {.months = 12, .monthly_discount_rate = 0.01, .periods_per_month = 30.0};
   FitOptions fit;

@@ -15,12 +15,14 @@
 #ifndef ONEID_SCORE_PURCHASE_HISTORY_H_
 #define ONEID_SCORE_PURCHASE_HISTORY_H_
 
+#include <cmath>
 #include <cstddef>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "oneid/score/detail/compressed_rows.h"
 
 namespace oneid {
 inline namespace v0 {
@@ -61,6 +63,40 @@ absl::StatusOr<std::vector<double>> MapHistories(const PurchaseHistoryView& hist
     out[i] = per_customer(histories.frequency[i], histories.recency[i], histories.age[i]);
   }
   return out;
+}
+
+// The batch form of a prediction that is P(alive | x, t_x, T) times `if_alive(x, T)`, a function
+// of x and T alone: every expectation of BG/NBD, MBG/NBD and Pareto/NBD given that the customer is
+// alive at T (see ExpectedPurchasesIfAlive). P(alive) is computed once per distinct history and
+// `if_alive` once per distinct (x, T), which a log summarised in days has a few thousand of however
+// many customers it holds; that is where the 2F1 evaluations are. Validates the histories.
+template <typename TransactionModel, typename IfAlive>
+absl::StatusOr<std::vector<double>> MapAliveTimes(const TransactionModel& model, const PurchaseHistoryView& histories,
+                                                  IfAlive&& if_alive) {
+  if (absl::Status status = ValidatePurchaseHistory(histories); !status.ok()) return status;
+  const detail::DistinctIndex by_history = detail::IndexDistinct(histories.frequency, histories.recency, histories.age);
+  const detail::DistinctIndex by_pair = detail::IndexDistinct(histories.frequency, histories.age, {});
+  std::vector<double> alive(by_history.distinct.size()), given_alive(by_pair.distinct.size());
+  for (size_t k = 0; k < alive.size(); ++k) {
+    const size_t i = by_history.distinct[k];
+    alive[k] = model.ProbabilityAlive(histories.frequency[i], histories.recency[i], histories.age[i]);
+  }
+  for (size_t k = 0; k < given_alive.size(); ++k) {
+    const size_t i = by_pair.distinct[k];
+    given_alive[k] = if_alive(histories.frequency[i], histories.age[i]);
+  }
+  std::vector<double> out(histories.frequency.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = alive[by_history.of_row[i]] * given_alive[by_pair.of_row[i]];
+  return out;
+}
+
+// E[X(T, T+t) | x, t_x, T] of every customer for one horizon t (finite, >= 0, else
+// InvalidArgument), through MapAliveTimes: equal to the scalar ConditionalExpectedPurchases.
+template <typename TransactionModel>
+absl::StatusOr<std::vector<double>> ConditionalExpectedPurchases(const TransactionModel& model,
+                                                                 const PurchaseHistoryView& histories, double t) {
+  if (!(t >= 0 && t < HUGE_VAL)) return absl::InvalidArgumentError("t must be finite and >= 0");
+  return MapAliveTimes(model, histories, [&](double x, double T) { return model.ExpectedPurchasesIfAlive(t, x, T); });
 }
 
 // The same for discrete histories: `per_customer(x, t_x, n)`.

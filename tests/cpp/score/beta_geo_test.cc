@@ -102,6 +102,37 @@ TEST_F(BetaGeoCdnowTest, AnalyticGradientMatchesFiniteDifferences) {
   }
 }
 
+// From kRowsWorthAThread distinct rows the likelihood sums two halves (on two threads when there
+// are two cores): the value and gradient are still the sums of the rows' own.
+TEST(BetaGeoTest, LikelihoodOfManyRowsIsTheSumOfTheRows) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const size_t n = detail::kRowsWorthAThread * 2 + 17;
+  std::vector<double> x(n), t_x(n), T(n);
+  for (size_t i = 0; i < n; ++i) {
+    T[i] = 1 + 300 * unit(rng);  // continuous ages: no two rows alike
+    x[i] = std::floor(6 * unit(rng));
+    t_x[i] = x[i] > 0 ? T[i] * unit(rng) : 0.0;
+  }
+  const detail::CompressedRows rows = detail::CompressRows(x, t_x, T, {});
+  ASSERT_EQ(rows.size(), n);
+  Eigen::VectorXd params(4);
+  params << 0.3, 5.0, 0.7, 2.0;
+  Eigen::VectorXd gradient;
+  const double total = detail::BetaGeoLogLikelihood(rows, params, &gradient);
+  double expected = 0;
+  double expected_gradient[4] = {0, 0, 0, 0};
+  for (size_t i = 0; i < n; ++i) {
+    double d[4];
+    expected += detail::BetaGeoRowLogLikelihood(0.3, 5.0, 0.7, 2.0, x[i], t_x[i], T[i], d);
+    for (int k = 0; k < 4; ++k) expected_gradient[k] += d[k];
+  }
+  EXPECT_NEAR(total, expected, 1e-9 * std::abs(expected));
+  for (int k = 0; k < 4; ++k) {
+    EXPECT_NEAR(gradient[k], expected_gradient[k], 1e-8 * std::max(1.0, std::abs(expected_gradient[k]))) << k;
+  }
+}
+
 TEST(BetaGeoTest, WeightsEqualRepeatedRows) {
   const std::vector<double> x = {0, 1, 3}, t_x = {0, 5, 20}, T = {30, 30, 40}, w = {3, 1, 2};
   const std::vector<double> x2 = {0, 0, 0, 1, 3, 3}, t2 = {0, 0, 0, 5, 20, 20}, T2 = {30, 30, 30, 30, 40, 40};

@@ -35,6 +35,34 @@ TEST(CustomerLifetimeValueTest, SumsDiscountedMonthlyIncrements) {
   EXPECT_LT(clv, CustomerLifetimeValue(bg, gg, 2, 30.43, 38.86, 22.35, flat));
 }
 
+// The batch forms compute P(alive) per distinct history and the rest per distinct (x, T), then
+// expand: every customer, repeated or not, gets exactly the scalar form's value.
+TEST(CustomerLifetimeValueTest, BatchEqualsTheScalarFormRowByRow) {
+  ASSERT_OK_AND_ASSIGN(BetaGeoModel bg, BetaGeoModel::Create({0.243, 4.414, 0.793, 2.426}));
+  ASSERT_OK_AND_ASSIGN(ParetoNbdModel pnbd, ParetoNbdModel::Create({0.553, 10.578, 0.606, 11.669}));
+  ASSERT_OK_AND_ASSIGN(GammaGammaModel gg, GammaGammaModel::Create({6.25, 3.74, 15.44}));
+  // Rows sharing (x, T) with other recencies, exact repeats, -0.0 against 0.0, one-time buyers.
+  const std::vector<double> x = {2, 2, 2, 0, 0, 5, 2, 1},
+                            t_x = {30.43, 12.0, 30.43, 0, -0.0, 20.0, 30.43, 38.0},
+                            T = {38.86, 38.86, 38.86, 38.86, 38.86, 20.0, 38.0, 38.86},
+                            m = {22.35, 40.0, 10.0, 0, 0, 5.5, 22.35, 3.0};
+  const PurchaseHistoryView view{x, t_x, T, {}};
+  const ClvOptions options{.months = 12, .monthly_discount_rate = 0.01, .periods_per_month = 4.345};
+  ASSERT_OK_AND_ASSIGN(std::vector<double> bg_clv, CustomerLifetimeValue(bg, gg, view, m, options));
+  ASSERT_OK_AND_ASSIGN(std::vector<double> pnbd_clv, CustomerLifetimeValue(pnbd, gg, view, m, options));
+  ASSERT_OK_AND_ASSIGN(std::vector<double> bg_39, ConditionalExpectedPurchases(bg, view, 39.0));
+  ASSERT_OK_AND_ASSIGN(std::vector<double> pnbd_39, ConditionalExpectedPurchases(pnbd, view, 39.0));
+  for (size_t i = 0; i < x.size(); ++i) {
+    EXPECT_EQ(bg_clv[i], CustomerLifetimeValue(bg, gg, x[i], t_x[i], T[i], m[i], options)) << "row " << i;
+    EXPECT_EQ(pnbd_clv[i], CustomerLifetimeValue(pnbd, gg, x[i], t_x[i], T[i], m[i], options)) << "row " << i;
+    EXPECT_EQ(bg_39[i], bg.ConditionalExpectedPurchases(39.0, x[i], t_x[i], T[i])) << "row " << i;
+    EXPECT_EQ(pnbd_39[i], pnbd.ConditionalExpectedPurchases(39.0, x[i], t_x[i], T[i])) << "row " << i;
+  }
+  EXPECT_NE(bg_clv[0], bg_clv[1]);  // same (x, T), other recency: another P(alive)
+  EXPECT_NE(bg_clv[0], bg_clv[2]);  // same history, other spend
+  EXPECT_THAT(ConditionalExpectedPurchases(bg, view, -1.0), StatusIs(absl::StatusCode::kInvalidArgument, "t must be"));
+}
+
 TEST(CustomerLifetimeValueTest, BatchValidates) {
   ASSERT_OK_AND_ASSIGN(ParetoNbdModel pnbd, ParetoNbdModel::Create({0.553, 10.578, 0.606, 11.669}));
   ASSERT_OK_AND_ASSIGN(GammaGammaModel gg, GammaGammaModel::Create({6.25, 3.74, 15.44}));

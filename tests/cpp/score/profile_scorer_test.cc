@@ -70,11 +70,20 @@ TEST(ProfileScorerTest, ScoresTheBaseWithItsOwnFitAndNeverBuyersGetNothing) {
     if (std::isnan(T[i])) {
       ++never;
       EXPECT_TRUE(std::isnan(p_alive[i]) && std::isnan(clv[i]) && std::isnan(r[i]));
+      EXPECT_TRUE(std::isnan((*base.table.Numeric("p_no_purchase_30d"))[i]));
       EXPECT_EQ(segment[i], "");
       continue;
     }
     ++buyers;
     EXPECT_DOUBLE_EQ(p_alive[i], scorer.transactions().ProbabilityAlive(x[i], t_x[i], T[i]));
+    // The churn horizons: BG/NBD's P(no purchase in h days), longer horizons less likely quiet.
+    const double quiet_7 = (*base.table.Numeric("p_no_purchase_7d"))[i],
+                 quiet_14 = (*base.table.Numeric("p_no_purchase_14d"))[i],
+                 quiet_30 = (*base.table.Numeric("p_no_purchase_30d"))[i];
+    EXPECT_DOUBLE_EQ(quiet_30, scorer.transactions().ProbabilityNoPurchase(30, x[i], t_x[i], T[i]));
+    EXPECT_GE(quiet_7, quiet_14);
+    EXPECT_GE(quiet_14, quiet_30);
+    EXPECT_GE(quiet_30, 1 - p_alive[i]);
     EXPECT_GE(clv[i], 0);
     EXPECT_GE(r[i], 1);
     EXPECT_LE(r[i], 5);
@@ -160,6 +169,9 @@ TEST(ProfileScorerTest, RefusesWhatItCannotScore) {
   ProfileScorerOptions bad_horizon;
   bad_horizon.expected_purchases_days = -1;
   EXPECT_THAT(ProfileScorer::Fit(base.table, bad_horizon).status().message(), HasSubstr("expected_purchases_days"));
+  ProfileScorerOptions bad_churn_horizon;
+  bad_churn_horizon.no_purchase_days = {7, 0};
+  EXPECT_THAT(ProfileScorer::Fit(base.table, bad_churn_horizon).status().message(), HasSubstr("no_purchase_days has 0"));
 }
 
 }  // namespace

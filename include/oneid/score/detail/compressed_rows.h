@@ -5,7 +5,10 @@
 #ifndef ONEID_SCORE_DETAIL_COMPRESSED_ROWS_H_
 #define ONEID_SCORE_DETAIL_COMPRESSED_ROWS_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "absl/types/span.h"
@@ -43,6 +46,43 @@ struct ShiftedLogs {
   std::vector<double> log, inverse;
 };
 ShiftedLogs LogAndInverseOfShifted(double shift, const std::vector<double>& values);
+
+// Rows with bitwise-equal (a, b, c) (c may be empty: pairs) share any prediction made from them:
+// `distinct[k]` is the first row of the k-th distinct tuple, in order of first appearance, and
+// `of_row[i]` row i's k. Batch predictions compute once per distinct tuple and expand.
+struct DistinctIndex {
+  std::vector<size_t> distinct;
+  std::vector<uint32_t> of_row;
+};
+DistinctIndex IndexDistinct(absl::Span<const double> a, absl::Span<const double> b, absl::Span<const double> c);
+
+// A likelihood's sum over its rows, `sum(begin, end)`, as sum(0, split) + sum(split, n) with split
+// = n / 2 from kRowsWorthAThread rows on (else one call). The second half runs on another thread
+// when the machine has a second core; the split and the order of addition are the same either way,
+// so the result does not depend on the machine. `Partial` needs operator+.
+inline constexpr size_t kRowsWorthAThread = size_t{1} << 15;
+
+template <typename Sum>
+auto SumInTwoHalves(size_t n, Sum&& sum) -> decltype(sum(size_t{0}, n)) {
+  using Partial = decltype(sum(size_t{0}, n));
+  const size_t split = n >= kRowsWorthAThread ? n / 2 : n;
+  if (split == n) return sum(size_t{0}, n);
+  Partial second{};
+  std::thread worker;
+  if (std::thread::hardware_concurrency() > 1) {
+    try {
+      worker = std::thread([&] { second = sum(split, n); });
+    } catch (const std::system_error&) {  // no thread to be had: the same sum on this one
+    }
+  }
+  const Partial first = sum(size_t{0}, split);
+  if (worker.joinable()) {
+    worker.join();
+  } else {
+    second = sum(split, n);
+  }
+  return first + second;
+}
 
 // Merges identical (a, b, c) rows (bitwise equal values), summing their weights (1 each when
 // `weights` is empty). The inputs must already be validated.

@@ -20,6 +20,19 @@ namespace score {
 namespace detail {
 
 double BetaGeoLogLikelihood(const CompressedRows& rows, const Eigen::VectorXd& params, Eigen::VectorXd* gradient);
+
+// The row sum BG/NBD and MBG/NBD share. Per row, with A3 = -(r+x) ln(alpha+T) and
+// A4 = log_a4[g] - (r+x) ln(alpha+t_x):  LL = constant[g] + ln(e^A3 + [has A4] e^A4), and its
+// gradient from the per-frequency tables d_r, d_a, d_b, where A4's b-derivative is
+// -1/(b + x + b_shift). The models differ only in these tables, b_shift and which rows have A4
+// (BG/NBD: x > 0, b_shift -1; MBG/NBD: every row, b_shift 0).
+struct BetaGeoFamilyTerms {
+  std::vector<double> constant, log_a4, d_r, d_a, d_b;  // per distinct frequency
+  double b_shift = 0;
+  bool one_time_buyers_have_a4 = false;
+};
+double BetaGeoFamilyRowSum(const CompressedRows& rows, double r, double alpha, double a, double b,
+                           const BetaGeoFamilyTerms& terms, Eigen::VectorXd* gradient);
 double ModifiedBetaGeoLogLikelihood(const CompressedRows& rows, const Eigen::VectorXd& params,
                                     Eigen::VectorXd* gradient);
 double ParetoNbdLogLikelihood(const CompressedRows& rows, const Eigen::VectorXd& params, Eigen::VectorXd* gradient);
